@@ -1,0 +1,8 @@
+import type { BenchmarkDefinition } from '../harness.ts'
+import { findSelectiveBenchmark } from './find-selective.ts'
+import { ingestTailBenchmarks } from './ingest-tail.ts'
+import { rssIngestBenchmark } from './rss-ingest.ts'
+import { scanTwoColumnsBenchmark } from './scan-2col.ts'
+
+/** Every benchmark, in the order the runner runs them. Add new suites here. */
+export const benchmarks: readonly BenchmarkDefinition[] = [...ingestTailBenchmarks, findSelectiveBenchmark, scanTwoColumnsBenchmark, rssIngestBenchmark]

@@ -1,0 +1,98 @@
+import type { Filter, FindOptions } from './query/types.ts'
+import type { CollectionSchema, Entity, Row } from './schema/types.ts'
+import type { Update } from './table/apply-update.ts'
+import { compactTable, type CompactOptions, type CompactResult } from './table/compact-table.ts'
+import { findRows } from './table/find-rows.ts'
+import { readChanges, type CommittedChange } from './table/read-changes.ts'
+import { scanColumns, type ColumnBatch, type ScanOptions } from './table/scan-columns.ts'
+import type { LiveChange, Table } from './table/table.ts'
+import { vacuumTable, type VacuumOptions, type VacuumResult } from './table/vacuum-table.ts'
+
+/**
+ * A collection: the public face of one table.
+ *
+ * @example
+ * const orders = db.collection('Order')
+ * const order = await orders.create({ total: 19.99, status: 'new' })
+ * await orders.update(order.$id, { $set: { status: 'paid' } })
+ * const paid = await orders.find({ status: 'paid' }, { sort: { createdAt: -1 }, limit: 10 })
+ */
+export class Collection {
+  readonly name: string
+  readonly schema: CollectionSchema
+  readonly table: Table
+
+  constructor(table: Table) {
+    this.table = table
+    this.schema = table.schema
+    this.name = table.schema.name
+  }
+
+  /** Inserts one entity; resolves once durable, with its `$id`, `createdAt` and `updatedAt`. */
+  create(row: Row): Promise<Entity> {
+    return this.table.create(row)
+  }
+
+  /** Inserts a batch atomically (a bad row rejects the whole batch); resolves once durable. */
+  bulkCreate(rows: readonly Row[]): Promise<Entity[]> {
+    return this.table.bulkCreate(rows)
+  }
+
+  /** `update(id, { status: 'paid' })` or with `$set`, `$unset`, `$inc`, `$push`. */
+  update(id: string, update: Update): Promise<Entity> {
+    return this.table.update(id, update)
+  }
+
+  /** Resolves true if an entity was deleted. */
+  delete(id: string): Promise<boolean> {
+    return this.table.delete(id)
+  }
+
+  get(id: string): Promise<Entity | null> {
+    return this.table.get(id)
+  }
+
+  /** MongoDB-style filter with sort, limit, skip, project and asOf (time travel). */
+  find(filter?: Filter, options?: FindOptions): Promise<Entity[]> {
+    return findRows(this.table, filter, options)
+  }
+
+  /** Column batches, for analytics over many rows. */
+  scan(options?: ScanOptions): AsyncGenerator<ColumnBatch> {
+    return scanColumns(this.table, options)
+  }
+
+  /** Committed changes in (fromVersion, toVersion]. */
+  changes(fromVersion: number, toVersion?: number): AsyncGenerator<CommittedChange> {
+    return readChanges(this.table, fromVersion, toVersion)
+  }
+
+  /** Every acknowledged write, in order, as it happens. Returns the unsubscribe function. */
+  onChange(listener: (change: LiveChange) => void): () => void {
+    return this.table.onChange(listener)
+  }
+
+  /** The newest committed version. */
+  async version(): Promise<number> {
+    return (await this.table.refresh()).version
+  }
+
+  /** Storage keys of the live Parquet data files (readable by DuckDB, Spark, Polars...). */
+  async files(): Promise<string[]> {
+    const snapshot = await this.table.refresh()
+    const { prefix } = this.table.internals
+    return [...snapshot.files.keys()].map((path) => prefix + path)
+  }
+
+  flush(): Promise<void> {
+    return this.table.flush()
+  }
+
+  compact(options?: CompactOptions): Promise<CompactResult | null> {
+    return compactTable(this.table, options)
+  }
+
+  vacuum(options?: VacuumOptions): Promise<VacuumResult> {
+    return vacuumTable(this.table, options)
+  }
+}

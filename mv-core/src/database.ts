@@ -1,0 +1,90 @@
+import { Collection } from './collection.ts'
+import { ParqueDBError } from './errors.ts'
+import { parseSchema } from './schema/parse-schema.ts'
+import type { StorageDriver } from './storage/types.ts'
+import { Table, type FlushPolicy } from './table/table.ts'
+import { memoryWal } from './wal/memory.ts'
+import type { WalFactory } from './wal/types.ts'
+
+/** A collection definition: field strings plus `$`-directives, e.g. `{ total: 'decimal(10,2)!' }`. */
+export type CollectionDefinition = Readonly<Record<string, unknown>>
+
+export interface DatabaseOptions {
+  storage: StorageDriver
+  schema: Readonly<Record<string, CollectionDefinition>>
+  /** Where acknowledged writes wait for their flush (default: in memory, lost on exit). */
+  wal?: WalFactory
+  /**
+   * Names this process's commits. Two processes writing one store need different ids (and
+   * their own WALs); the same process must keep its id across restarts. Default 'main'.
+   */
+  writerId?: string
+  flush?: Partial<FlushPolicy>
+}
+
+const COLLECTION_NAME = /^[A-Za-z][A-Za-z0-9_]{0,127}$/
+
+/**
+ * An open database: one table per collection of the schema.
+ *
+ * @example
+ * const db = await Database.open({ storage: memoryStorage(), schema: { Order: { total: 'decimal(10,2)!' } } })
+ * await db.collection('Order').create({ total: 9.5 })
+ * await db.close()
+ */
+export class Database {
+  private readonly collections: ReadonlyMap<string, Collection>
+
+  private constructor(collections: Map<string, Collection>) {
+    this.collections = collections
+  }
+
+  static async open(options: DatabaseOptions): Promise<Database> {
+    const wal = options.wal ?? memoryWal()
+    const writerId = options.writerId ?? 'main'
+    const schemas = Object.entries(options.schema).map(([name, definition]) => {
+      if (!COLLECTION_NAME.test(name)) {
+        throw new ParqueDBError('SCHEMA', `collection "${name}": names start with a letter and hold only letters, digits and _`, { collection: name })
+      }
+      return parseSchema(name, definition)
+    })
+    const collections = new Map<string, Collection>()
+    for (const schema of schemas) {
+      const table = await Table.open({
+        storage: options.storage,
+        wal: await wal(schema.name),
+        schema,
+        prefix: `${schema.name}/`,
+        writerId,
+        flush: options.flush,
+      })
+      collections.set(schema.name, new Collection(table))
+    }
+    return new Database(collections)
+  }
+
+  /** The collection with this name; UNKNOWN_COLLECTION if the schema has none. */
+  collection(name: string): Collection {
+    const collection = this.collections.get(name)
+    if (!collection) {
+      throw new ParqueDBError('UNKNOWN_COLLECTION', `unknown collection "${name}" (known: ${[...this.collections.keys()].join(', ') || 'none'})`, {
+        collection: name,
+      })
+    }
+    return collection
+  }
+
+  get collectionNames(): string[] {
+    return [...this.collections.keys()]
+  }
+
+  /** Flushes every collection's acknowledged writes to Parquet. */
+  async flush(): Promise<void> {
+    await Promise.all([...this.collections.values()].map((collection) => collection.flush()))
+  }
+
+  /** Flushes and closes every collection. */
+  async close(): Promise<void> {
+    await Promise.all([...this.collections.values()].map((collection) => collection.table.close()))
+  }
+}

@@ -1,0 +1,28 @@
+/**
+ * @parquedb/mv-core — the engine. Runtime-neutral: nothing here imports `node:*`; the fs storage
+ * driver and fs WAL live in the './fs' subpath.
+ */
+export { ParqueDBError, type ErrorCode } from './errors.ts'
+export { Database, type DatabaseOptions, type CollectionDefinition } from './database.ts'
+export { Collection } from './collection.ts'
+export type { StorageDriver, ObjectInfo, PutOptions } from './storage/types.ts'
+export { memoryStorage } from './storage/memory.ts'
+export { r2Storage } from './storage/r2.ts'
+export { validateKey } from './storage/keys.ts'
+export type { WriteAheadLog, WalFactory } from './wal/types.ts'
+export { memoryWal } from './wal/memory.ts'
+export { parseSchema } from './schema/parse-schema.ts'
+export { validateRows } from './schema/validate.ts'
+export type * from './schema/types.ts'
+export type * from './query/types.ts'
+export { compileFilter } from './query/compile-filter.ts'
+export type { Update } from './table/apply-update.ts'
+export type { Commit, DataFile, Snapshot } from './table/commit.ts'
+export { Table, DEFAULT_FLUSH_POLICY, type FlushPolicy, type LiveChange, type TableOptions } from './table/table.ts'
+export type { CommittedChange } from './table/read-changes.ts'
+export type { ColumnBatch, ScanOptions } from './table/scan-columns.ts'
+export type { CompactOptions, CompactResult } from './table/compact-table.ts'
+export type { VacuumOptions, VacuumResult } from './table/vacuum-table.ts'
+export { encodeParquet } from './parquet/encode.ts'
+export { readParquetRows, readParquetColumns, readParquetMetadata } from './parquet/decode.ts'
+export { storageAsyncBuffer } from './parquet/async-buffer.ts'

@@ -1,0 +1,69 @@
+import type { StatsByColumn } from '../schema/types.ts'
+
+/**
+ * One Parquet file a commit adds. `role` says why it exists, which is what lets the changelog
+ * be read back without diffing files: 'insert' files hold rows that are new in this commit
+ * (inserts and the after-images of updates), 'rewrite' files are survivors of files rewritten
+ * to drop deleted or updated rows, 'compact' files hold rows moved by compaction.
+ */
+export interface DataFile {
+  /** Key relative to the table's prefix, e.g. 'data/01J....parquet'. */
+  path: string
+  role: 'insert' | 'rewrite' | 'compact'
+  rows: number
+  bytes: number
+  stats: StatsByColumn
+}
+
+/**
+ * A published commit: `_log/<version>.json`, written create-only so that of two writers racing
+ * for the same version exactly one wins.
+ */
+export interface Commit {
+  version: number
+  /** Epoch ms when the commit was published. */
+  timestamp: number
+  writer: string
+  operation: 'write' | 'compact'
+  /** False for commits that only move rows (compaction): the changelog skips them. */
+  dataChange: boolean
+  add: DataFile[]
+  remove: string[]
+  /** Before-images of the rows this commit deleted or updated, when there are any. */
+  deletes?: { path: string; rows: number; bytes: number }
+  /** The writer's WAL mark: its log records before this mark are contained in this or earlier commits. */
+  walMark?: number
+}
+
+/** The live state of a table at one version. */
+export interface Snapshot {
+  version: number
+  /** Timestamp of the commit that made this version (0 for the empty table). */
+  timestamp: number
+  files: ReadonlyMap<string, DataFile>
+  /** Per writer, the WAL mark of its newest commit: replay after a restart starts there. */
+  walMarks: Readonly<Record<string, number>>
+}
+
+export const EMPTY_SNAPSHOT: Snapshot = Object.freeze({ version: 0, timestamp: 0, files: new Map(), walMarks: {} })
+
+/** The snapshot after `commit`, sharing nothing mutable with `snapshot`. */
+export function applyCommit(snapshot: Snapshot, commit: Commit): Snapshot {
+  const files = new Map(snapshot.files)
+  for (const path of commit.remove) files.delete(path)
+  for (const file of commit.add) files.set(file.path, file)
+  const walMarks = commit.walMark === undefined ? snapshot.walMarks : { ...snapshot.walMarks, [commit.writer]: commit.walMark }
+  return { version: commit.version, timestamp: commit.timestamp, files, walMarks }
+}
+
+export function logKey(prefix: string, version: number): string {
+  return `${prefix}_log/${String(version).padStart(20, '0')}.json`
+}
+
+export function checkpointKey(prefix: string, version: number): string {
+  return `${prefix}_log/${String(version).padStart(20, '0')}.checkpoint.json`
+}
+
+export function lastCheckpointKey(prefix: string): string {
+  return `${prefix}_log/_last_checkpoint.json`
+}

@@ -1,0 +1,91 @@
+import { ParqueDBError } from '../errors.ts'
+import { compileFilter } from '../query/compile-filter.ts'
+import { validateFindOptions } from '../query/find-options.ts'
+import { compileProjection } from '../query/project-row.ts'
+import { sortRows, topK } from '../query/sort-rows.ts'
+import type { Filter, FindOptions, Projection, SortSpec } from '../query/types.ts'
+import type { Entity, Row } from '../schema/types.ts'
+import type { Table } from './table.ts'
+
+/**
+ * `find` on a table. Plans before reading: files and row groups whose statistics rule the filter
+ * out are skipped, only the columns the filter, sort and projection need are fetched, and with
+ * a limit and no sort reading stops as soon as enough rows are found. With sort and limit only
+ * the best `skip + limit` rows are kept while scanning (top-k).
+ *
+ * @example
+ * await findRows(table, { outcome: { $ne: 'ok' } }, { sort: { eventTimestamp: -1 }, limit: 20 })
+ */
+export async function findRows(table: Table, filter: Filter = {}, options: FindOptions = {}): Promise<Entity[]> {
+  const { label, schema } = table
+  validateFindOptions(options, label)
+  const compiled = compileFilter(filter, { label, schema })
+  const project = options.project ? compileProjection(options.project, { label }) : undefined
+  const skip = options.skip ?? 0
+  const wanted = options.limit === undefined ? Number.POSITIVE_INFINITY : skip + options.limit
+  const view = await table.view(options.asOf)
+  const columns = neededColumns(compiled.columns, options.sort, options.project)
+
+  const matches = collector(options.sort, wanted)
+  for (const file of view.snapshot.files.values()) {
+    if (matches.full()) break
+    if (!compiled.mayMatch(file.stats, file.rows)) continue
+    const rows = await readOrExpire(table, file.path, file.bytes, columns, compiled, options.asOf)
+    for (const row of rows) {
+      if (view.shadowed.has(row.$id as string) || !compiled.test(row)) continue
+      matches.add(row)
+      if (matches.full()) break
+    }
+  }
+  for (const row of view.pending) {
+    if (matches.full()) break
+    if (compiled.test(row)) matches.add(row)
+  }
+  const page = matches.result().slice(skip, wanted)
+  return page.map((row) => (project ? project(row) : { ...row })) as Entity[]
+}
+
+/** Top-level columns to fetch; undefined means all. Exclusion projections need every column. */
+function neededColumns(filterColumns: readonly string[], sort?: SortSpec, project?: Projection): string[] | undefined {
+  if (!project) return undefined
+  const included = Array.isArray(project)
+    ? (project as readonly string[])
+    : Object.entries(project as Record<string, 0 | 1>).filter(([, flag]) => flag === 1).map(([field]) => field)
+  if (included.length === 0) return undefined
+  const columns = new Set(['$id', ...filterColumns])
+  for (const path of [...included, ...Object.keys(sort ?? {})]) columns.add(path.split('.')[0] as string)
+  return [...columns]
+}
+
+async function readOrExpire(
+  table: Table,
+  path: string,
+  bytes: number,
+  columns: string[] | undefined,
+  filter: ReturnType<typeof compileFilter>,
+  asOf: FindOptions['asOf'],
+): Promise<Row[]> {
+  try {
+    return await table.reader.readRows(path, bytes, { columns, filter })
+  } catch (error) {
+    if (asOf !== undefined && ParqueDBError.isInstance(error, 'NOT_FOUND')) {
+      throw new ParqueDBError('EXPIRED', `${table.label}: the data as of ${String(asOf instanceof Date ? asOf.toISOString() : asOf)} was vacuumed`, { asOf: String(asOf) }, { cause: error })
+    }
+    throw error
+  }
+}
+
+/** Keeps matches: all of them, the first `wanted` (no sort), or the best `wanted` (sort). */
+function collector(sort: SortSpec | undefined, wanted: number) {
+  let rows: Row[] = []
+  const bounded = sort !== undefined && Number.isFinite(wanted)
+  return {
+    add(row: Row) {
+      rows.push(row)
+      // Trim in chunks so top-k costs O(n log k) without a heap per row.
+      if (bounded && rows.length >= Math.max(1024, wanted * 4)) rows = topK(rows, sort, wanted)
+    },
+    full: () => sort === undefined && rows.length >= wanted,
+    result: () => (sort === undefined ? rows : bounded ? topK(rows, sort, wanted) : sortRows(rows, sort)),
+  }
+}

@@ -1,0 +1,81 @@
+import { ParqueDBError } from '../errors.ts'
+import { compileFilter } from '../query/compile-filter.ts'
+import type { Filter } from '../query/types.ts'
+import type { Row } from '../schema/types.ts'
+import type { Table } from './table.ts'
+
+/** A slice of a table as columns: `columns[name][i]` is row i's value. */
+export interface ColumnBatch {
+  rowCount: number
+  columns: Record<string, ArrayLike<unknown>>
+}
+
+export interface ScanOptions {
+  /** Columns to read (default: all stored columns). */
+  columns?: readonly string[]
+  filter?: Filter
+  asOf?: number | Date
+}
+
+/**
+ * Streams a table as column batches, one per Parquet row group, then one for the memtable.
+ * Values are read as column chunks; no row objects are built unless a filter or pending
+ * updates need per-row decisions.
+ *
+ * @example
+ * for await (const batch of scanColumns(table, { columns: ['wallTime'] })) total += batch.rowCount
+ */
+export async function* scanColumns(table: Table, options: ScanOptions = {}): AsyncGenerator<ColumnBatch> {
+  const { schema, label } = table
+  const columns = options.columns ? [...options.columns] : schema.columns.map((column) => column.name)
+  for (const name of columns) {
+    if (!schema.columns.some((column) => column.name === name)) {
+      throw new ParqueDBError('BAD_FILTER', `${label}: scan: unknown column "${name}"`, { field: name })
+    }
+  }
+  const filter = options.filter && Object.keys(options.filter).length > 0 ? compileFilter(options.filter, { label, schema }) : undefined
+  const view = await table.view(options.asOf)
+  const needsRowCheck = filter !== undefined || view.shadowed.size > 0
+  const readColumns = needsRowCheck ? [...new Set([...columns, '$id', ...(filter?.columns ?? [])])] : columns
+
+  for (const file of view.snapshot.files.values()) {
+    if (filter && !filter.mayMatch(file.stats, file.rows)) continue
+    for await (const batch of table.reader.readColumns(file.path, file.bytes, { columns: readColumns, filter })) {
+      if (!needsRowCheck) {
+        yield batch
+        continue
+      }
+      const keep: number[] = []
+      const ids = batch.columns.$id as ArrayLike<string>
+      for (let index = 0; index < batch.rowCount; index++) {
+        if (view.shadowed.has(ids[index] as string)) continue
+        if (filter && !filter.test(rowAt(batch.columns, filter.columns, index))) continue
+        keep.push(index)
+      }
+      if (keep.length > 0) yield select(batch.columns, columns, keep)
+    }
+  }
+  const pending = filter ? view.pending.filter((row) => filter.test(row)) : view.pending
+  if (pending.length > 0) yield fromRows(pending, columns)
+}
+
+function rowAt(columns: ColumnBatch['columns'], names: readonly string[], index: number): Row {
+  const row: Row = {}
+  for (const name of names) row[name] = columns[name]?.[index]
+  return row
+}
+
+function select(columns: ColumnBatch['columns'], names: readonly string[], indexes: readonly number[]): ColumnBatch {
+  const selected: ColumnBatch['columns'] = {}
+  for (const name of names) {
+    const source = columns[name] as ArrayLike<unknown>
+    selected[name] = indexes.map((index) => source[index])
+  }
+  return { rowCount: indexes.length, columns: selected }
+}
+
+function fromRows(rows: readonly Row[], names: readonly string[]): ColumnBatch {
+  const columns: ColumnBatch['columns'] = {}
+  for (const name of names) columns[name] = rows.map((row) => row[name] ?? null)
+  return { rowCount: rows.length, columns }
+}

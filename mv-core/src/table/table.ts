@@ -1,0 +1,450 @@
+import { monotonicFactory } from 'ulidx'
+import { ParqueDBError } from '../errors.ts'
+import { encodeParquet } from '../parquet/encode.ts'
+import type { CollectionSchema, Entity, Row } from '../schema/types.ts'
+import { validateRows } from '../schema/validate.ts'
+import type { StorageDriver } from '../storage/types.ts'
+import type { WriteAheadLog } from '../wal/types.ts'
+import { applyUpdate, type Update } from './apply-update.ts'
+import type { Commit, DataFile, Snapshot } from './commit.ts'
+import { commitLog, type CommitLog } from './commit-log.ts'
+import { fileReader, type FileReader } from './file-reader.ts'
+import { Memtable } from './memtable.ts'
+import { captureReadView, type ReadView } from './read-view.ts'
+import { walRecordCodec, type WalRecord } from './wal-record.ts'
+
+/** When the memtable is written out to Parquet. */
+export interface FlushPolicy {
+  /** Flush once this many rows are pending (default 50,000). Writes wait when twice this is pending. */
+  maxRows: number
+  /** Flush rows older than this (default 10 s), so a trickle of writes still reaches Parquet. */
+  maxAgeMs: number
+  /** Rows per Parquet row group (default 10,000): the unit statistics prune. */
+  rowGroupSize: number
+}
+
+export const DEFAULT_FLUSH_POLICY: FlushPolicy = { maxRows: 50_000, maxAgeMs: 10_000, rowGroupSize: 10_000 }
+
+export interface TableOptions {
+  storage: StorageDriver
+  wal: WriteAheadLog
+  schema: CollectionSchema
+  /** Key prefix of the table's objects, ending in '/', e.g. 'TailEvents/'. */
+  prefix: string
+  /** Identifies this writer's commits; must be stable across restarts of the same WAL. */
+  writerId: string
+  flush?: Partial<FlushPolicy>
+}
+
+/** One acknowledged write, as streaming consumers receive it: an update is a delete plus an insert. */
+export interface LiveChange {
+  inserts: readonly Row[]
+  /** Before-images of updated or deleted rows. */
+  deletes: readonly Row[]
+}
+
+/**
+ * A collection's storage: acknowledged writes go to the WAL and the memtable; flushes turn the
+ * memtable into Parquet files published by numbered commits in the table's log.
+ */
+export class Table {
+  readonly schema: CollectionSchema
+  readonly log: CommitLog
+  readonly reader: FileReader
+  readonly label: string
+  readonly policy: FlushPolicy
+  private readonly storage: StorageDriver
+  private readonly wal: WriteAheadLog
+  private readonly prefix: string
+  private readonly writerId: string
+  private readonly codec: ReturnType<typeof walRecordCodec>
+  private readonly nextId = monotonicFactory()
+  private snapshot!: Snapshot
+  private active = new Memtable()
+  private frozen: Memtable | null = null
+  private frozenMark = 0
+  private flushing: Promise<void> | null = null
+  private ageTimer: ReturnType<typeof setTimeout> | undefined
+  private keyedWrites: Promise<unknown> = Promise.resolve()
+  private listeners = new Set<(change: LiveChange) => void>()
+  private failure: unknown
+  private closed = false
+
+  private constructor(options: TableOptions) {
+    this.schema = options.schema
+    this.storage = options.storage
+    this.wal = options.wal
+    this.prefix = options.prefix
+    this.writerId = options.writerId
+    this.label = `collection "${options.schema.name}"`
+    this.policy = { ...DEFAULT_FLUSH_POLICY, ...options.flush }
+    this.log = commitLog(options.storage, options.prefix, this.label)
+    this.reader = fileReader(options.storage, options.prefix, options.schema)
+    this.codec = walRecordCodec(options.schema)
+  }
+
+  /** Opens the table: reads its log, then replays the WAL records its commits do not yet contain. */
+  static async open(options: TableOptions): Promise<Table> {
+    const table = new Table(options)
+    table.snapshot = await table.log.latest()
+    const mark = table.snapshot.walMarks[table.writerId]
+    if (mark !== undefined) await table.wal.discardBefore(mark)
+    for (const bytes of await table.wal.replay()) table.applyRecord(table.codec.decode(bytes))
+    if (table.active.size > 0) table.scheduleAgeFlush()
+    return table
+  }
+
+  // ---------------------------------------------------------------------------------- writes
+
+  /** Inserts one entity and resolves once it is durable. */
+  async create(row: Row): Promise<Entity> {
+    const [entity] = await this.bulkCreate([row])
+    return entity as Entity
+  }
+
+  /**
+   * Inserts a batch atomically: it is validated whole (nothing is written if any row is bad) and
+   * acknowledged once durable in the WAL. Rows without `$id` get a time-sortable ULID.
+   */
+  async bulkCreate(rows: readonly Row[]): Promise<Entity[]> {
+    this.assertWritable()
+    if (!Array.isArray(rows)) throw new ParqueDBError('VALIDATION', `${this.label}: bulkCreate takes an array of rows`)
+    if (rows.length === 0) return []
+    await this.backpressure()
+    const entities = validateRows(this.schema, rows) as Entity[]
+    const now = new Date()
+    let userIds = false
+    for (const entity of entities) {
+      if (entity.$id == null) entity.$id = this.nextId(now.getTime())
+      else userIds = true
+      entity.createdAt ??= now
+      entity.updatedAt ??= now
+    }
+    if (!userIds) {
+      await this.write({ t: 'insert', rows: entities })
+      return entities
+    }
+    return this.keyed(async () => {
+      await this.assertNewIds(entities)
+      await this.write({ t: 'insert', rows: entities })
+      return entities
+    })
+  }
+
+  /** Applies `update` to the entity with this `$id`; NOT_FOUND if there is none. */
+  async update(id: string, update: Update): Promise<Entity> {
+    this.assertWritable()
+    return this.keyed(async () => {
+      const before = await this.get(id)
+      if (!before) throw new ParqueDBError('NOT_FOUND', `${this.label}: no entity with $id "${id}"`, { id })
+      const patched = applyUpdate(before, update, this.label)
+      const [after] = validateRows(this.schema, [patched]) as Entity[]
+      const entity = after as Entity
+      entity.$id = before.$id
+      entity.createdAt = before.createdAt
+      entity.updatedAt = new Date(Math.max(Date.now(), before.updatedAt.getTime()))
+      await this.write({ t: 'update', rows: [entity], before: [before] })
+      return entity
+    })
+  }
+
+  /** Deletes the entity with this `$id`; resolves false if there was none. */
+  async delete(id: string): Promise<boolean> {
+    this.assertWritable()
+    return this.keyed(async () => {
+      const before = await this.get(id)
+      if (!before) return false
+      await this.write({ t: 'delete', before: [before] })
+      return true
+    })
+  }
+
+  /** Receives every acknowledged write, in order. Returns the unsubscribe function. */
+  onChange(listener: (change: LiveChange) => void): () => void {
+    this.listeners.add(listener)
+    return () => this.listeners.delete(listener)
+  }
+
+  /**
+   * Applies a record to the memtable and appends it to the WAL in the same synchronous step, so
+   * the memtable and the WAL see writes in one order; resolves once the record is durable.
+   */
+  private async write(record: WalRecord): Promise<void> {
+    const bytes = this.codec.encode(record)
+    const durable = this.wal.append(bytes)
+    this.applyRecord(record)
+    try {
+      await durable
+    } catch (cause) {
+      // The memtable now holds a write the WAL may not: refuse further writes until reopened.
+      this.failure = cause
+      throw new ParqueDBError('STORAGE', `${this.label}: the write-ahead log failed; reopen the database`, {}, { cause })
+    }
+    this.notify(record)
+    if (this.active.size >= this.policy.maxRows) void this.startFlush()
+    else this.scheduleAgeFlush()
+  }
+
+  private applyRecord(record: WalRecord): void {
+    const memtable = this.active
+    if (record.t === 'insert') for (const row of record.rows) memtable.insert(row)
+    else if (record.t === 'update') record.rows.forEach((row, index) => memtable.update(row, record.before[index] as Row))
+    else for (const before of record.before) memtable.delete(before)
+  }
+
+  private notify(record: WalRecord): void {
+    if (this.listeners.size === 0) return
+    const change: LiveChange = {
+      inserts: record.t === 'delete' ? [] : record.rows,
+      deletes: record.t === 'insert' ? [] : record.before,
+    }
+    for (const listener of this.listeners) listener(change)
+  }
+
+  /** Runs writes that read before they write (updates, deletes, inserts with given ids) one at a time. */
+  private keyed<T>(work: () => Promise<T>): Promise<T> {
+    const result = this.keyedWrites.then(work)
+    this.keyedWrites = result.catch(() => undefined)
+    return result
+  }
+
+  private async assertNewIds(entities: readonly Entity[]): Promise<void> {
+    const ids = new Set<string>()
+    for (const entity of entities) {
+      if (ids.has(entity.$id)) throw new ParqueDBError('VALIDATION', `${this.label}: $id "${entity.$id}" appears twice in the batch`, { id: entity.$id })
+      ids.add(entity.$id)
+    }
+    const view = this.currentView()
+    for (const row of view.pending) {
+      if (ids.has(row.$id as string)) throw duplicate(this.label, row.$id as string)
+    }
+    const found = await this.locate(view.snapshot, ids, false)
+    for (const id of found.keys()) if (!view.shadowed.has(id)) throw duplicate(this.label, id)
+  }
+
+  private assertWritable(): void {
+    if (this.closed) throw new ParqueDBError('CLOSED', `${this.label}: the database is closed`)
+    if (this.failure) throw new ParqueDBError('STORAGE', `${this.label}: a previous write failed; reopen the database`, {}, { cause: this.failure })
+  }
+
+  /** Bounds memory: when a flush is running and twice the flush size is pending, writers wait. */
+  private async backpressure(): Promise<void> {
+    while (this.flushing && this.active.size >= 2 * this.policy.maxRows) await this.flushing
+  }
+
+  // ---------------------------------------------------------------------------------- reads
+
+  /** The entity with this `$id`, or null. */
+  async get(id: string): Promise<Entity | null> {
+    await this.refresh()
+    for (const memtable of [this.active, this.frozen]) {
+      const entry = memtable?.entries.get(id)
+      if (entry) return entry.row ? ({ ...entry.row } as Entity) : null
+    }
+    const found = await this.locate(this.snapshot, new Set([id]))
+    const row = found.get(id)?.row
+    return row ? ({ ...row } as Entity) : null
+  }
+
+  /** A consistent view of the table: the newest commits (also other writers') plus the memtables. */
+  async view(asOf?: number | Date): Promise<ReadView> {
+    if (asOf !== undefined) {
+      const latest = await this.refresh()
+      const snapshot = typeof asOf === 'number' ? await this.log.atVersion(asOf) : await this.log.atTime(asOf, latest)
+      return { snapshot, pending: [], shadowed: new Set() }
+    }
+    await this.refresh()
+    return this.currentView()
+  }
+
+  private currentView(): ReadView {
+    return captureReadView(this.snapshot, [this.frozen, this.active])
+  }
+
+  /** Picks up commits published by other writers. */
+  async refresh(): Promise<Snapshot> {
+    this.adopt(await this.log.latest(this.snapshot))
+    return this.snapshot
+  }
+
+  /**
+   * Moves to a newer snapshot. If it contains the commit of the frozen memtable, the memtable is
+   * dropped in the same step, so no reader ever sees its rows twice or not at all.
+   */
+  private adopt(snapshot: Snapshot): void {
+    if (snapshot.version <= this.snapshot.version) return
+    this.snapshot = snapshot
+    const mark = snapshot.walMarks[this.writerId]
+    if (this.frozen && mark !== undefined && mark >= this.frozenMark) this.frozen = null
+  }
+
+  /** The committed version this table has seen last. */
+  get version(): number {
+    return this.snapshot.version
+  }
+
+  /**
+   * Finds rows by id in a snapshot's files: only files whose `$id` range covers one of the ids
+   * are opened, and only their `$id` column unless `allColumns`.
+   */
+  private async locate(snapshot: Snapshot, ids: ReadonlySet<string>, allColumns = true): Promise<Map<string, { row: Row; file: DataFile }>> {
+    const found = new Map<string, { row: Row; file: DataFile }>()
+    if (ids.size === 0) return found
+    const sorted = [...ids].sort()
+    for (const file of snapshot.files.values()) {
+      if (!mayHoldAny(file, sorted)) continue
+      const rows = await this.reader.readRows(file.path, file.bytes, allColumns ? {} : { columns: ['$id'] })
+      for (const row of rows) if (ids.has(row.$id as string)) found.set(row.$id as string, { row, file })
+    }
+    return found
+  }
+
+  // ---------------------------------------------------------------------------------- flushing
+
+  /** Writes everything acknowledged so far to Parquet and commits it. */
+  async flush(): Promise<void> {
+    // A flush in progress covers only what was frozen when it began: run another for the rest.
+    while (this.flushing) await this.flushing
+    if (this.active.size > 0 || this.frozen) await this.startFlush()
+  }
+
+  private startFlush(): Promise<void> {
+    if (this.flushing) return this.flushing
+    clearTimeout(this.ageTimer)
+    this.ageTimer = undefined
+    this.flushing = this.flushFrozen().finally(() => {
+      this.flushing = null
+      if (this.active.size >= this.policy.maxRows) void this.startFlush()
+      else if (this.active.size > 0) this.scheduleAgeFlush()
+    })
+    return this.flushing
+  }
+
+  private async flushFrozen(): Promise<void> {
+    if (!this.frozen) {
+      // Swap and rotate in one synchronous step: exactly the records of the frozen memtable
+      // precede the mark, so the commit can carry it and replay can skip them.
+      const rotation = this.wal.rotate()
+      this.frozen = this.active
+      this.active = new Memtable()
+      this.frozenMark = Number.POSITIVE_INFINITY // no snapshot can contain it before it is known
+      this.frozenMark = await rotation
+    }
+    const memtable = this.frozen
+    const mark = this.frozenMark
+    const snapshot = await this.commitMemtable(memtable, mark)
+    if (snapshot) this.adopt(snapshot)
+    if (this.frozen === memtable) this.frozen = null
+    await this.wal.discardBefore(mark)
+  }
+
+  /** Commits a frozen memtable; retries against commits other writers published meanwhile. */
+  private async commitMemtable(memtable: Memtable, walMark: number): Promise<Snapshot | undefined> {
+    const inserts: Row[] = []
+    const before: Row[] = []
+    const retracted = new Set<string>()
+    for (const [id, entry] of memtable.entries) {
+      if (entry.row) inserts.push(entry.row)
+      if (entry.before) {
+        before.push(entry.before)
+        retracted.add(id)
+      }
+    }
+    const added: DataFile[] = []
+    if (inserts.length > 0) added.push(await this.writeDataFile('data/', inserts, 'insert'))
+    const deletes = before.length > 0 ? await this.writeDataFile('_changes/', before, 'insert') : undefined
+    if (added.length === 0 && !deletes) return undefined // everything cancelled out
+
+    const rewrites = new Map<string, DataFile | null>()
+    for (let attempt = 0; ; attempt++) {
+      const base = await this.refresh()
+      const located = retracted.size > 0 ? await this.locate(base, retracted, false) : new Map<string, { file: DataFile }>()
+      const affected = [...new Set([...located.values()].map((hit) => hit.file))]
+      for (const file of affected) {
+        if (!rewrites.has(file.path)) rewrites.set(file.path, await this.rewriteWithout(file, retracted))
+      }
+      const commit: Omit<Commit, 'version' | 'timestamp'> = {
+        writer: this.writerId,
+        operation: 'write',
+        dataChange: true,
+        add: [...added, ...affected.map((file) => rewrites.get(file.path)).filter((file): file is DataFile => !!file)],
+        remove: affected.map((file) => file.path),
+        deletes: deletes && { path: deletes.path, rows: deletes.rows, bytes: deletes.bytes },
+        walMark,
+      }
+      const published = await this.log.publish(base, commit)
+      if (published) {
+        this.adopt(published)
+        const used = new Set(affected.map((file) => file.path))
+        for (const [path, file] of rewrites) if (file && !used.has(path)) await this.storage.delete(this.prefix + file.path)
+        return published
+      }
+      if (attempt >= 50) {
+        throw new ParqueDBError('CONFLICT', `${this.label}: could not publish a commit after ${attempt + 1} attempts`, { attempts: attempt + 1 })
+      }
+      await sleep(Math.random() * Math.min(100, 2 ** attempt))
+    }
+  }
+
+  /** A copy of `file` without the rows whose ids are in `removed`, or null if none remain. */
+  private async rewriteWithout(file: DataFile, removed: ReadonlySet<string>): Promise<DataFile | null> {
+    const rows = await this.reader.readRows(file.path, file.bytes)
+    const kept = rows.filter((row) => !removed.has(row.$id as string))
+    return kept.length > 0 ? this.writeDataFile('data/', kept, 'rewrite') : null
+  }
+
+  /** Encodes rows to a new, uniquely named Parquet file and stores it (not yet committed). */
+  async writeDataFile(folder: string, rows: Row[], role: DataFile['role']): Promise<DataFile> {
+    const { bytes, rowCount, stats } = encodeParquet(this.schema, rows, { rowGroupSize: this.policy.rowGroupSize })
+    const path = `${folder}${this.nextId()}.parquet`
+    await this.storage.put(this.prefix + path, bytes, { ifNoneMatch: '*' })
+    return { path, role, rows: rowCount, bytes: bytes.byteLength, stats }
+  }
+
+  private scheduleAgeFlush(): void {
+    if (this.ageTimer || this.closed || this.active.size === 0) return
+    this.ageTimer = setTimeout(() => {
+      this.ageTimer = undefined
+      void this.startFlush().catch(() => undefined) // retried by the next write or flush()
+    }, this.policy.maxAgeMs)
+    // A pending age flush must not keep a Node process alive; close() flushes anyway.
+    const timer = this.ageTimer as { unref?: () => void }
+    timer.unref?.()
+  }
+
+  /** Flushes, then refuses further use. */
+  async close(): Promise<void> {
+    if (this.closed) return
+    if (!this.failure) await this.flush()
+    this.closed = true
+    clearTimeout(this.ageTimer)
+    await this.wal.close()
+  }
+
+  /** Internal pieces the maintenance and read modules share. */
+  get internals() {
+    return { storage: this.storage, prefix: this.prefix, writerId: this.writerId, keyed: this.keyed.bind(this) }
+  }
+}
+
+function mayHoldAny(file: DataFile, sortedIds: readonly string[]): boolean {
+  const stats = file.stats.$id
+  if (!stats || typeof stats.min !== 'string' || typeof stats.max !== 'string') return true
+  // First id >= min; the file may hold ids only if that one is <= max.
+  let low = 0
+  let high = sortedIds.length
+  while (low < high) {
+    const middle = (low + high) >> 1
+    if ((sortedIds[middle] as string) < stats.min) low = middle + 1
+    else high = middle
+  }
+  return low < sortedIds.length && (sortedIds[low] as string) <= stats.max
+}
+
+function duplicate(label: string, id: string): ParqueDBError {
+  return new ParqueDBError('VALIDATION', `${label}: an entity with $id "${id}" already exists`, { id })
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms))
+}
