@@ -2,7 +2,7 @@
 // ./data through the engine, then answers a few dashboard-style queries from the Parquet files.
 import { join, resolve } from 'node:path'
 import { Database } from '@parquedb/mv-core'
-import { fsStorage, fsWal } from '@parquedb/mv-core/fs'
+import { fsStorage, fsWal, workerEncoder } from '@parquedb/mv-core/fs'
 import { tailEventBatches, tailEventsDefinition } from '@parquedb/mv-core/testing'
 
 const dataDir = resolve(process.env.PARQUEDB_DATA ?? './data')
@@ -12,6 +12,7 @@ const db = await Database.open({
   storage: fsStorage({ root: dataDir }),
   wal: fsWal({ root: join(dataDir, '_wal') }),
   schema: { TailEvents: tailEventsDefinition },
+  encoder: workerEncoder(), // flushes encode Parquet on the second core
 })
 const tail = db.collection('TailEvents')
 process.on('SIGINT', () => {

@@ -1,6 +1,7 @@
 import { Collection } from './collection.ts'
 import { ParqueDBError } from './errors.ts'
 import { parseSchema } from './schema/parse-schema.ts'
+import type { ParquetEncoder } from './parquet/encoder.ts'
 import type { StorageDriver } from './storage/types.ts'
 import { Table, type FlushPolicy } from './table/table.ts'
 import { memoryWal } from './wal/memory.ts'
@@ -20,6 +21,8 @@ export interface DatabaseOptions {
    */
   writerId?: string
   flush?: Partial<FlushPolicy>
+  /** Where flushes encode Parquet; on Node pass `workerEncoder()` to use another core. */
+  encoder?: ParquetEncoder
 }
 
 const COLLECTION_NAME = /^[A-Za-z][A-Za-z0-9_]{0,127}$/
@@ -57,6 +60,7 @@ export class Database {
         prefix: `${schema.name}/`,
         writerId,
         flush: options.flush,
+        encoder: options.encoder,
       })
       collections.set(schema.name, new Collection(table))
     }

@@ -9,3 +9,4 @@
  */
 export { fsStorage, type FsStorageOptions } from './storage/fs.ts'
 export { fsWal, type FsWalFactory, type FsWalOptions, type FsWalStats, type FsWriteAheadLog } from './wal/fs.ts'
+export { workerEncoder, type WorkerEncoder, type WorkerEncoderOptions } from './parquet/worker-encoder.ts'

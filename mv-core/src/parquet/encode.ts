@@ -5,6 +5,7 @@ import { parseDecimal } from '../schema/decimal.ts'
 import { describeValue } from '../schema/describe-value.ts'
 import { kindLabel } from '../schema/value-normalizer.ts'
 import type { CollectionSchema, ColumnStats, Row, ScalarField, StatsByColumn } from '../schema/types.ts'
+import { VariantText } from '../schema/variant-text.ts'
 import { StatsAccumulator } from './column-stats.ts'
 import { parquetSchemaElements } from './parquet-schema.ts'
 import { schemaMetadataEntry } from './schema-metadata.ts'
@@ -21,6 +22,12 @@ export interface EncodedParquet {
   rowCount: number
   /** Whole-file stats per column, for the table's log (see ColumnStats). */
   stats: StatsByColumn
+}
+
+/** Rows given column by column: `column(name)[i]` is row i's value. */
+export interface ColumnarRows {
+  rowCount: number
+  column(name: string): ArrayLike<unknown>
 }
 
 export const DEFAULT_ROW_GROUP_SIZE = 65_536
@@ -90,8 +97,9 @@ function physicalConverter(column: ScalarField): (value: unknown) => Physical {
         return daysFromDate(value)
       }
     case 'variant':
-      // hyparquet-writer serializes JSON itself; validation already made the value plain data.
-      return value => value as Physical
+      // JSON text. The engine hands most variants over already serialized
+      // (VariantText); rows read back from Parquet (rewrites, compaction) carry parsed values.
+      return value => (value instanceof VariantText ? value.text : JSON.stringify(value)) as Physical
   }
 }
 
@@ -117,11 +125,16 @@ function columnOptions(column: ScalarField): Partial<ColumnSource> {
  * await driver.put(`orders/data/${id}.parquet`, bytes, { ifNoneMatch: '*' })
  */
 export function encodeParquet(schema: CollectionSchema, rows: readonly Row[], options: EncodeOptions = {}): EncodedParquet {
+  return encodeParquetColumns(schema, { rowCount: rows.length, column: (name) => rows.map((row) => row[name]) }, options)
+}
+
+/** encodeParquet for rows already split into columns (what the encode worker receives). */
+export function encodeParquetColumns(schema: CollectionSchema, rows: ColumnarRows, options: EncodeOptions = {}): EncodedParquet {
   const rowGroupSize = options.rowGroupSize ?? DEFAULT_ROW_GROUP_SIZE
   if (!Number.isSafeInteger(rowGroupSize) || rowGroupSize < 1) {
     throw new ParqueDBError('VALIDATION', `collection "${schema.name}": rowGroupSize must be a positive integer, got ${rowGroupSize}`, { collection: schema.name })
   }
-  const rowCount = rows.length
+  const rowCount = rows.rowCount
   const columnData: ColumnSource[] = []
   const stats: Record<string, ColumnStats> = {}
 
@@ -130,10 +143,11 @@ export function encodeParquet(schema: CollectionSchema, rows: readonly Row[], op
     const convert = physicalConverter(column)
     const acc = new StatsAccumulator(column)
     const data: unknown[] = new Array(rowCount)
+    const values = rows.column(name)
     let i = 0
     try {
       for (; i < rowCount; i++) {
-        const value = (rows[i] as Row)[name]
+        const value = values[i]
         if (value === null || value === undefined) {
           if (column.required) throw new Unencodable(value)
           acc.addNull()

@@ -43,7 +43,9 @@ export function leafElement(column: ScalarField, name: string, repetition: 'REQU
     case 'date':
       return { ...base, type: 'INT32', converted_type: 'DATE', logical_type: { type: 'DATE' } }
     case 'variant':
-      return { ...base, type: 'BYTE_ARRAY', converted_type: 'JSON', logical_type: { type: 'JSON' } }
+      // Logical type JSON over UTF-8 text: with the JSON converted type the writer would
+      // serialize the values again, and the encoder hands it finished JSON text (see encode.ts).
+      return { ...base, type: 'BYTE_ARRAY', converted_type: 'UTF8', logical_type: { type: 'JSON' } }
   }
 }
 

@@ -48,7 +48,8 @@ export function compareDecimal(a: Decimal, b: Decimal): number {
   const sb = b.digits === '' ? 0 : b.negative ? -1 : 1
   if (sa !== sb) return sa < sb ? -1 : 1
   if (sa === 0) return 0
-  return sa * compareMagnitude(a, b)
+  const magnitude = compareMagnitude(a, b)
+  return magnitude === 0 ? 0 : sa * magnitude
 }
 
 function compareMagnitude(a: Decimal, b: Decimal): number {

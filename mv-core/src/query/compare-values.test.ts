@@ -72,6 +72,7 @@ describe('decimals', () => {
     expect(cmp('100', '99.999')).toBe(1)
     expect(cmp('0', '-0.0')).toBe(0)
     expect(cmp('1e3', '999')).toBe(1)
+    expect(cmp('-1.5', -1.5)).toBe(0)
   })
 
   it('agrees with number order on doubles (property)', () => {

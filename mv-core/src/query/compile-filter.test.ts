@@ -313,6 +313,14 @@ describe('compileFilter: coercion with a schema', () => {
     expect(matches({ $id: 'evt_1', account: 'acct_1' }, tailRow, true)).toBe(true)
     expect(matches({ $id: { $in: ['evt_2'] } }, tailRow, true)).toBe(false)
   })
+
+  it('still matches list elements with a schema', () => {
+    expect(matches({ tags: 'eu' }, tailRow, true)).toBe(true)
+    expect(matches({ tags: { $ne: 'eu' } }, tailRow, true)).toBe(false)
+    expect(matches({ tags: { $in: ['x', 'beta'] }, 'tags.1': 'eu' }, tailRow, true)).toBe(true)
+    expect(matches({ 'logs.level': 'error', exceptions: { $elemMatch: { name: 'TypeError' } } }, tailRow, true)).toBe(true)
+    expect(matches({ logs: { $size: 2 }, 'exceptions.name': { $regex: '^Type' } }, tailRow, true)).toBe(true)
+  })
 })
 
 describe('compileFilter: columns', () => {

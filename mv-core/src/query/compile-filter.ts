@@ -52,13 +52,14 @@ interface FieldPlan {
   readonly mode: CompareMode
   /** The schema column for a top-level path; undefined without a schema or for dotted paths. */
   readonly column: ScalarField | undefined
+  /** The schema guarantees the path never holds an array, so operators need not look at elements. */
+  readonly scalar: boolean
 }
 
 const ALWAYS: Prune = () => true
 const TRUE_NODE: FilterNode = { test: () => true, mayMatch: ALWAYS }
 const ALWAYS_STATS: StatsTest = () => true
 const LOGICAL_DOCUMENT_OPERATORS = new Set(['$and', '$or', '$nor'])
-const RANGE_OPERATORS = new Set<string>(['$gt', '$gte', '$lt', '$lte'])
 
 /**
  * Compiles a MongoDB-style filter once into a row predicate, a statistics pruning test and the
@@ -143,7 +144,7 @@ function compileField(path: string, spec: unknown, context: Context, where: stri
 /** Checks the path against the schema and picks the compare mode for its operands. */
 function planField(path: string, segments: readonly string[], context: Context, where: string): FieldPlan {
   const { schema, label } = context
-  if (schema === undefined) return { mode: 'plain', column: undefined }
+  if (schema === undefined) return { mode: 'plain', column: undefined, scalar: false }
   const first = segments[0] as string
   const column = storedColumns(schema).get(first)
   if (column === undefined) {
@@ -152,9 +153,10 @@ function planField(path: string, segments: readonly string[], context: Context, 
     }
     throw badFilter(label, `${where}: unknown field "${first}" (not declared on ${schema.name} and not one of ${SYSTEM_FIELDS.join(', ')})`, { path })
   }
-  if (segments.length === 1) return { mode: modeOfField(column), column }
-  if (column.kind === 'variant') return { mode: 'plain', column: undefined }
-  if (column.array && segments.length === 2 && isArrayIndex(segments[1] as string)) return { mode: modeOfField(column), column: undefined }
+  const scalarKind = column.kind !== 'variant'
+  if (segments.length === 1) return { mode: modeOfField(column), column, scalar: scalarKind && !column.array }
+  if (column.kind === 'variant') return { mode: 'plain', column: undefined, scalar: false }
+  if (column.array && segments.length === 2 && isArrayIndex(segments[1] as string)) return { mode: modeOfField(column), column: undefined, scalar: scalarKind }
   throw badFilter(label, `${where}: path "${path}" reaches into field "${first}" (${column.source}); only variant fields have nested paths, and lists only an element index`, { path })
 }
 
@@ -206,14 +208,14 @@ function compileOperators(spec: Record<string, unknown>, path: string, plan: Fie
         if (argument instanceof RegExp) fail('a regular expression has no order; use $regex')
         const literal = toLiteral(argument, mode, fail)
         const rangeOperator = operator as RangeOperator
-        conditions.push(leaf(orAnyElement(rangeTest(rangeOperator, literal), literal.type === 'json'), false, rangeMayMatch(rangeOperator, literal, column)))
+        conditions.push(leaf(elementsToo(plan, rangeTest(rangeOperator, literal), literal.type === 'json'), false, rangeMayMatch(rangeOperator, literal, column)))
         break
       }
       case '$in':
       case '$nin': {
         if (!Array.isArray(argument)) fail(`needs an array, got ${describeArgument(argument)}`)
         const literals = (argument as unknown[]).map((item) => toLiteral(item, mode, fail))
-        const test = orAnyElement(inTest(literals), literals.some((literal) => literal.type === 'json'))
+        const test = elementsToo(plan, inTest(literals), literals.some((literal) => literal.type === 'json'))
         const negate = operator === '$nin'
         conditions.push(leaf(test, negate, negate ? ninMayMatch(literals, column) : inMayMatch(literals, column)))
         break
@@ -227,7 +229,7 @@ function compileOperators(spec: Record<string, unknown>, path: string, plan: Fie
         const options = spec.$options
         const failOptions: Fail = failer(context, where, path, '$options')
         if (options !== undefined && typeof options !== 'string') failOptions(`needs a string of flags, got ${describeArgument(options)}`)
-        conditions.push(leaf(orAnyElement(regexTest(buildRegex(argument, options, fail)), false), false, ALWAYS_STATS))
+        conditions.push(leaf(elementsToo(plan, regexTest(buildRegex(argument, options, fail)), false), false, ALWAYS_STATS))
         break
       }
       case '$options':
@@ -252,18 +254,18 @@ function compileOperators(spec: Record<string, unknown>, path: string, plan: Fie
 
 function equality(value: unknown, negate: boolean, path: string, plan: FieldPlan, fail: Fail): Condition {
   const literal = toLiteral(value, plan.mode, fail)
-  const test = orAnyElement(eqTest(literal), literal.type === 'json')
+  const test = elementsToo(plan, eqTest(literal), literal.type === 'json')
   return leaf(test, negate, negate ? neMayMatch(literal, plan.column) : eqMayMatch(literal, plan.column))
 }
 
 function compileNot(argument: unknown, path: string, plan: FieldPlan, context: Context, where: string, fail: Fail): Condition[] {
   if (argument instanceof RegExp) {
-    return [leaf(orAnyElement(regexTest(buildRegex(argument, undefined, fail)), false), false, ALWAYS_STATS)]
+    return [leaf(elementsToo(plan, regexTest(buildRegex(argument, undefined, fail)), false), false, ALWAYS_STATS)]
   }
   if (!isPlainObject(argument) || Object.keys(argument).length === 0 || !Object.keys(argument).every((key) => key.startsWith('$'))) {
     return fail(`needs an operator object such as { $gt: 5 } or a RegExp, got ${describeArgument(argument)}`)
   }
-  return compileOperators(argument, path, { mode: plan.mode, column: undefined }, context, where)
+  return compileOperators(argument, path, { ...plan, column: undefined }, context, where)
 }
 
 /**
@@ -276,7 +278,7 @@ function elementMatch(argument: unknown, path: string, plan: FieldPlan, context:
   const keys = Object.keys(argument)
   let elementTest: ValueTest
   if (keys.every((key) => key.startsWith('$') && !LOGICAL_DOCUMENT_OPERATORS.has(key))) {
-    elementTest = valueTestOf(compileOperators(argument, path, { mode: plan.mode, column: undefined }, context, where))
+    elementTest = valueTestOf(compileOperators(argument, path, { mode: plan.mode, column: undefined, scalar: false }, context, where))
   } else {
     const document = compileDocument(argument, { label: context.label, schema: undefined, columns: undefined }, `${where} "${path}".$elemMatch`)
     elementTest = (element) => isTraversable(element) && !Array.isArray(element) && document.test(element as Row)
@@ -289,6 +291,11 @@ function elementMatch(argument: unknown, path: string, plan: FieldPlan, context:
 }
 
 const isPresent: ValueTest = (value) => !isNullish(value)
+
+/** MongoDB's element matching, skipped when the schema rules out arrays at the path. */
+function elementsToo(plan: FieldPlan, test: ValueTest, wholeToo: boolean): ValueTest {
+  return plan.scalar ? test : orAnyElement(test, wholeToo)
+}
 
 function leaf(test: ValueTest, negate: boolean, stats: StatsTest): Condition {
   return { kind: 'leaf', test, negate, stats }

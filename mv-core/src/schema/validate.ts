@@ -10,6 +10,8 @@ export interface ValidateOptions {
    * cannot be set to null.
    */
   partial?: boolean
+  /** Return variants as VariantText, the engine's stored form (see variant-text.ts). */
+  variantText?: boolean
 }
 
 /** One invalid value of a batch, as listed in the error's `details.errors`. */
@@ -38,16 +40,18 @@ interface Rules {
 }
 
 const rulesCache = new WeakMap<CollectionSchema, Rules>()
+const textRulesCache = new WeakMap<CollectionSchema, Rules>()
 
-function rulesFor(schema: CollectionSchema): Rules {
-  const cached = rulesCache.get(schema)
+function rulesFor(schema: CollectionSchema, variantText: boolean): Rules {
+  const cache = variantText ? textRulesCache : rulesCache
+  const cached = cache.get(schema)
   if (cached) return cached
   const byName = new Map<string, FieldRule>()
   const declared: ScalarField[] = []
   for (const column of schema.columns) {
     const field = schema.byName.get(column.name)
     const target = field?.kind === 'relation' ? field.target : undefined
-    byName.set(column.name, { column, normalize: valueNormalizer(column, target) })
+    byName.set(column.name, { column, normalize: valueNormalizer(column, target, { variantText }) })
     if (column.name !== '$id' && column.name !== 'createdAt' && column.name !== 'updatedAt') declared.push(column)
   }
   for (const field of schema.fields) {
@@ -56,7 +60,7 @@ function rulesFor(schema: CollectionSchema): Rules {
     }
   }
   const rules = { byName, declared }
-  rulesCache.set(schema, rules)
+  cache.set(schema, rules)
   return rules
 }
 
@@ -84,7 +88,7 @@ function expectedLabel(column: ScalarField, schema: CollectionSchema): string {
  * // throws: [parquedb] collection "Order": row 0: field "total": expected decimal(10,2), got "abc"
  */
 export function validateRows(schema: CollectionSchema, rows: readonly unknown[], options: ValidateOptions = {}): Row[] {
-  const { byName, declared } = rulesFor(schema)
+  const { byName, declared } = rulesFor(schema, options.variantText === true)
   const partial = options.partial === true
   const out: Row[] = new Array(rows.length)
   const issues: ValidationIssue[] = []

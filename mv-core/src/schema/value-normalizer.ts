@@ -3,6 +3,7 @@ import { copyJsonValue } from './copy-json-value.ts'
 import { parseDecimal, decimalFromUnscaled } from './decimal.ts'
 import { InvalidValue } from './invalid-value.ts'
 import type { ScalarField, ScalarKind } from './types.ts'
+import { VariantText } from './variant-text.ts'
 
 /** Turns one input value into its stored JS form, or throws InvalidValue. Never sees null/undefined. */
 export type Normalize = (value: unknown) => unknown
@@ -119,6 +120,29 @@ function scalarNormalizer(kind: ScalarKind, label: string, precision = 0, scale 
 }
 
 /**
+ * The engine's variant check: one native JSON.stringify both validates and serializes (JSON's
+ * own rules apply: Dates become ISO strings, NaN becomes null, undefined properties are dropped).
+ */
+function variantTextNormalizer(label: string): Normalize {
+  return value => {
+    let text: string | undefined
+    try {
+      text = JSON.stringify(value)
+    } catch (error) {
+      const note = typeof value === 'bigint' || String(error).includes('BigInt') ? 'bigint is not JSON; use a number or a string' : 'contains a cycle'
+      throw new InvalidValue(label, value, note)
+    }
+    if (text === undefined) throw new InvalidValue(label, value)
+    return new VariantText(text)
+  }
+}
+
+export interface NormalizerOptions {
+  /** Variants as VariantText (the engine's stored form) instead of deep-copied plain data. */
+  variantText?: boolean
+}
+
+/**
  * The normalizer of one stored column: checks the kind, and for arrays every element (paths like
  * `logs[2]` on error). `relationTarget` marks the column of a forward relation, whose values are
  * the target's $id.
@@ -126,11 +150,13 @@ function scalarNormalizer(kind: ScalarKind, label: string, precision = 0, scale 
  * @example
  * valueNormalizer({ name: 'total', kind: 'decimal', precision: 10, scale: 2, required: true, array: false, source: 'decimal(10,2)!' })('12.50') // 12.5
  */
-export function valueNormalizer(column: ScalarField, relationTarget?: string): Normalize {
+export function valueNormalizer(column: ScalarField, relationTarget?: string, options: NormalizerOptions = {}): Normalize {
   const label = relationTarget !== undefined ? `$id of ${relationTarget}` : kindLabel(column)
   const element = relationTarget !== undefined || column.name === '$id'
     ? idNormalizer(column.name === '$id' ? 'id string' : label)
-    : scalarNormalizer(column.kind, label, column.precision, column.scale)
+    : column.kind === 'variant' && options.variantText
+      ? variantTextNormalizer('JSON value')
+      : scalarNormalizer(column.kind, label, column.precision, column.scale)
   if (!column.array) return element
   const arrayLabel = `${label}[]`
   // Inside a 'variant[]', null is a JSON value; every other element kind must be present.

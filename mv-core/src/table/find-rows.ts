@@ -5,6 +5,7 @@ import { compileProjection } from '../query/project-row.ts'
 import { sortRows, topK } from '../query/sort-rows.ts'
 import type { Filter, FindOptions, Projection, SortSpec } from '../query/types.ts'
 import type { Entity, Row } from '../schema/types.ts'
+import { materializeRow, variantColumns } from '../schema/variant-text.ts'
 import type { Table } from './table.ts'
 
 /**
@@ -37,9 +38,17 @@ export async function findRows(table: Table, filter: Filter = {}, options: FindO
       if (matches.full()) break
     }
   }
-  for (const row of view.pending) {
+  // Pending rows hold variants as JSON text: parse before testing only if the filter reads them.
+  const variants = new Set(variantColumns(schema).map((column) => column.name))
+  const testsVariants = compiled.columns.some((column) => variants.has(column))
+  for (const stored of view.pending) {
     if (matches.full()) break
-    if (compiled.test(row)) matches.add(row)
+    if (testsVariants) {
+      const row = materializeRow(schema, stored)
+      if (compiled.test(row)) matches.add(row)
+    } else if (compiled.test(stored)) {
+      matches.add(materializeRow(schema, stored))
+    }
   }
   const page = matches.result().slice(skip, wanted)
   return page.map((row) => (project ? project(row) : { ...row })) as Entity[]

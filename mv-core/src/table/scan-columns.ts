@@ -2,6 +2,7 @@ import { ParqueDBError } from '../errors.ts'
 import { compileFilter } from '../query/compile-filter.ts'
 import type { Filter } from '../query/types.ts'
 import type { Row } from '../schema/types.ts'
+import { materializeRow } from '../schema/variant-text.ts'
 import type { Table } from './table.ts'
 
 /** A slice of a table as columns: `columns[name][i]` is row i's value. */
@@ -55,7 +56,8 @@ export async function* scanColumns(table: Table, options: ScanOptions = {}): Asy
       if (keep.length > 0) yield select(batch.columns, columns, keep)
     }
   }
-  const pending = filter ? view.pending.filter((row) => filter.test(row)) : view.pending
+  const materialized = view.pending.map((row) => materializeRow(schema, row))
+  const pending = filter ? materialized.filter((row) => filter.test(row)) : materialized
   if (pending.length > 0) yield fromRows(pending, columns)
 }
 

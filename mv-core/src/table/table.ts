@@ -1,8 +1,9 @@
 import { monotonicFactory } from 'ulidx'
 import { ParqueDBError } from '../errors.ts'
-import { encodeParquet } from '../parquet/encode.ts'
+import { inProcessEncoder, type ParquetEncoder } from '../parquet/encoder.ts'
 import type { CollectionSchema, Entity, Row } from '../schema/types.ts'
 import { validateRows } from '../schema/validate.ts'
+import { materializeRow, storedRow, variantColumns } from '../schema/variant-text.ts'
 import type { StorageDriver } from '../storage/types.ts'
 import type { WriteAheadLog } from '../wal/types.ts'
 import { applyUpdate, type Update } from './apply-update.ts'
@@ -34,6 +35,8 @@ export interface TableOptions {
   /** Identifies this writer's commits; must be stable across restarts of the same WAL. */
   writerId: string
   flush?: Partial<FlushPolicy>
+  /** Where flushes encode Parquet (default: in this thread). */
+  encoder?: ParquetEncoder
 }
 
 /** One acknowledged write, as streaming consumers receive it: an update is a delete plus an insert. */
@@ -58,6 +61,7 @@ export class Table {
   private readonly prefix: string
   private readonly writerId: string
   private readonly codec: ReturnType<typeof walRecordCodec>
+  private readonly encoder: ParquetEncoder
   private readonly nextId = monotonicFactory()
   private snapshot!: Snapshot
   private active = new Memtable()
@@ -81,6 +85,7 @@ export class Table {
     this.log = commitLog(options.storage, options.prefix, this.label)
     this.reader = fileReader(options.storage, options.prefix, options.schema)
     this.codec = walRecordCodec(options.schema)
+    this.encoder = options.encoder ?? inProcessEncoder
   }
 
   /** Opens the table: reads its log, then replays the WAL records its commits do not yet contain. */
@@ -111,23 +116,36 @@ export class Table {
     if (!Array.isArray(rows)) throw new ParqueDBError('VALIDATION', `${this.label}: bulkCreate takes an array of rows`)
     if (rows.length === 0) return []
     await this.backpressure()
-    const entities = validateRows(this.schema, rows) as Entity[]
+    const stored = validateRows(this.schema, rows, { variantText: true }) as Entity[]
     const now = new Date()
     let userIds = false
-    for (const entity of entities) {
+    for (const entity of stored) {
       if (entity.$id == null) entity.$id = this.nextId(now.getTime())
       else userIds = true
       entity.createdAt ??= now
       entity.updatedAt ??= now
     }
-    if (!userIds) {
-      await this.write({ t: 'insert', rows: entities })
-      return entities
+    if (userIds) {
+      await this.keyed(async () => {
+        await this.assertNewIds(stored)
+        await this.write({ t: 'insert', rows: stored })
+      })
+    } else {
+      await this.write({ t: 'insert', rows: stored })
     }
-    return this.keyed(async () => {
-      await this.assertNewIds(entities)
-      await this.write({ t: 'insert', rows: entities })
-      return entities
+    return this.echo(stored, rows)
+  }
+
+  /**
+   * What bulkCreate returns: each stored entity with the caller's own variant values, so that
+   * acknowledging a batch never pays for parsing back the JSON it just wrote.
+   */
+  private echo(stored: readonly Entity[], inputs: readonly Row[]): Entity[] {
+    const variants = variantColumns(this.schema)
+    return stored.map((entity, index) => {
+      const copy = { ...entity }
+      for (const { name } of variants) copy[name] = (inputs[index] as Row)[name] ?? null
+      return copy
     })
   }
 
@@ -138,13 +156,13 @@ export class Table {
       const before = await this.get(id)
       if (!before) throw new ParqueDBError('NOT_FOUND', `${this.label}: no entity with $id "${id}"`, { id })
       const patched = applyUpdate(before, update, this.label)
-      const [after] = validateRows(this.schema, [patched]) as Entity[]
+      const [after] = validateRows(this.schema, [patched], { variantText: true }) as Entity[]
       const entity = after as Entity
       entity.$id = before.$id
       entity.createdAt = before.createdAt
       entity.updatedAt = new Date(Math.max(Date.now(), before.updatedAt.getTime()))
-      await this.write({ t: 'update', rows: [entity], before: [before] })
-      return entity
+      await this.write({ t: 'update', rows: [entity], before: [storedRow(this.schema, before)] })
+      return materializeRow(this.schema, entity) as Entity
     })
   }
 
@@ -154,7 +172,7 @@ export class Table {
     return this.keyed(async () => {
       const before = await this.get(id)
       if (!before) return false
-      await this.write({ t: 'delete', before: [before] })
+      await this.write({ t: 'delete', before: [storedRow(this.schema, before)] })
       return true
     })
   }
@@ -194,9 +212,10 @@ export class Table {
 
   private notify(record: WalRecord): void {
     if (this.listeners.size === 0) return
+    const materialize = (row: Row) => materializeRow(this.schema, row)
     const change: LiveChange = {
-      inserts: record.t === 'delete' ? [] : record.rows,
-      deletes: record.t === 'insert' ? [] : record.before,
+      inserts: record.t === 'delete' ? [] : record.rows.map(materialize),
+      deletes: record.t === 'insert' ? [] : record.before.map(materialize),
     }
     for (const listener of this.listeners) listener(change)
   }
@@ -239,7 +258,7 @@ export class Table {
     await this.refresh()
     for (const memtable of [this.active, this.frozen]) {
       const entry = memtable?.entries.get(id)
-      if (entry) return entry.row ? ({ ...entry.row } as Entity) : null
+      if (entry) return entry.row ? (materializeRow(this.schema, entry.row) as Entity) : null
     }
     const found = await this.locate(this.snapshot, new Set([id]))
     const row = found.get(id)?.row
@@ -395,7 +414,7 @@ export class Table {
 
   /** Encodes rows to a new, uniquely named Parquet file and stores it (not yet committed). */
   async writeDataFile(folder: string, rows: Row[], role: DataFile['role']): Promise<DataFile> {
-    const { bytes, rowCount, stats } = encodeParquet(this.schema, rows, { rowGroupSize: this.policy.rowGroupSize })
+    const { bytes, rowCount, stats } = await this.encoder(this.schema, rows, { rowGroupSize: this.policy.rowGroupSize })
     const path = `${folder}${this.nextId()}.parquet`
     await this.storage.put(this.prefix + path, bytes, { ifNoneMatch: '*' })
     return { path, role, rows: rowCount, bytes: bytes.byteLength, stats }

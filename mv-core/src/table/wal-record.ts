@@ -1,5 +1,6 @@
 import { ParqueDBError } from '../errors.ts'
 import type { CollectionSchema, Row } from '../schema/types.ts'
+import { reviveVariant, variantColumns } from '../schema/variant-text.ts'
 
 /**
  * One acknowledged write as the WAL stores it. Updates and deletes carry their before-images so
@@ -15,11 +16,13 @@ const decoder = new TextDecoder()
 
 /**
  * Encodes records as JSON. Dates serialize natively (ISO strings); bigint, which JSON cannot
- * hold, is written as a string; both are revived by the schema on replay.
+ * hold, is written as a string; variants are already JSON text (VariantText); all three are
+ * revived by the schema on replay.
  */
 export function walRecordCodec(schema: CollectionSchema) {
   const timestampColumns = schema.columns.filter((column) => column.kind === 'timestamp' && !column.array).map((c) => c.name)
   const bigintColumns = schema.columns.filter((column) => column.kind === 'bigint').map((c) => c.name)
+  const variants = variantColumns(schema)
   const replacer = bigintColumns.length
     ? (_key: string, value: unknown) => (typeof value === 'bigint' ? value.toString() : value)
     : undefined
@@ -29,6 +32,10 @@ export function walRecordCodec(schema: CollectionSchema) {
       for (const name of timestampColumns) {
         const value = row[name]
         if (typeof value === 'string') row[name] = new Date(value)
+      }
+      for (const { name, array } of variants) {
+        const value = row[name]
+        row[name] = array && Array.isArray(value) ? value.map(reviveVariant) : reviveVariant(value)
       }
       for (const name of bigintColumns) {
         const value = row[name]

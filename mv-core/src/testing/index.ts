@@ -8,7 +8,7 @@
 export { createRandom, weightedPicker, type Random, type Weighted } from './random.ts'
 export {
   DEFAULT_TAIL_EVENTS_PER_SECOND,
-  DEFAULT_TAIL_START,
+  DEFAULT_TAIL_START_MS,
   generateTailEvents,
   tailEventBatches,
   tailEventTimestamp,

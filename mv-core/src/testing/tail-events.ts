@@ -61,15 +61,19 @@ export interface TailEventStreamOptions {
   eventsPerSecond?: number
 }
 
-export const DEFAULT_TAIL_START = new Date(Date.UTC(2026, 0, 1))
+/** Epoch milliseconds of the default first event, 2026-01-01T00:00:00Z (a number: a shared Date could be mutated). */
+export const DEFAULT_TAIL_START_MS = Date.UTC(2026, 0, 1)
 export const DEFAULT_TAIL_EVENTS_PER_SECOND = 1000
 
 /**
  * Epoch milliseconds of the `index`-th generated event. Timestamps depend only on the index, so
  * a benchmark or test can tell exactly which rows a time range holds.
+ *
+ * @example
+ * const from = new Date(tailEventTimestamp(500_000)) // rows 500,000 onwards are at or after `from`
  */
 export function tailEventTimestamp(index: number, options: Omit<TailEventStreamOptions, 'seed'> = {}): number {
-  const start = (options.start ?? DEFAULT_TAIL_START).getTime()
+  const start = options.start?.getTime() ?? DEFAULT_TAIL_START_MS
   const perSecond = options.eventsPerSecond ?? DEFAULT_TAIL_EVENTS_PER_SECOND
   return start + Math.floor((index * 1000) / perSecond)
 }
@@ -213,7 +217,7 @@ const CPU_LIMIT_MS = 50
 /** A closure producing the next row of one deterministic stream. */
 function tailEventStream(options: TailEventStreamOptions): () => TailEventRow {
   const random = createRandom(options.seed)
-  const timing = { start: options.start ?? DEFAULT_TAIL_START, eventsPerSecond: options.eventsPerSecond ?? DEFAULT_TAIL_EVENTS_PER_SECOND }
+  const timing = { start: options.start ?? new Date(DEFAULT_TAIL_START_MS), eventsPerSecond: options.eventsPerSecond ?? DEFAULT_TAIL_EVENTS_PER_SECOND }
   if (!(timing.eventsPerSecond > 0)) throw new RangeError(`tail events: eventsPerSecond must be > 0, got ${timing.eventsPerSecond}`)
   // Each script has a few deployed versions; the newest takes most of the traffic.
   const versions = new Map(SCRIPTS.map((script) => [script.name, [uuid(random), uuid(random), uuid(random)]]))
