@@ -3,7 +3,7 @@ import { compileFilter } from '../query/compile-filter.ts'
 import { validateFindOptions } from '../query/find-options.ts'
 import { compileProjection } from '../query/project-row.ts'
 import { sortRows, topK } from '../query/sort-rows.ts'
-import type { Filter, FindOptions, Projection, SortSpec } from '../query/types.ts'
+import type { Filter, FindOptions, SortSpec } from '../query/types.ts'
 import type { Entity, Row } from '../schema/types.ts'
 import { materializeRow, variantColumns } from '../schema/variant-text.ts'
 import type { Table } from './table.ts'
@@ -25,7 +25,7 @@ export async function findRows(table: Table, filter: Filter = {}, options: FindO
   const skip = options.skip ?? 0
   const wanted = options.limit === undefined ? Number.POSITIVE_INFINITY : skip + options.limit
   const view = await table.view(options.asOf)
-  const columns = neededColumns(compiled.columns, options.sort, options.project)
+  const columns = project?.columns && [...new Set([...project.columns, ...compiled.columns, ...Object.keys(options.sort ?? {}).map(topLevel)])]
 
   const matches = collector(options.sort, wanted)
   for (const file of view.snapshot.files.values()) {
@@ -54,16 +54,8 @@ export async function findRows(table: Table, filter: Filter = {}, options: FindO
   return page.map((row) => (project ? project(row) : { ...row })) as Entity[]
 }
 
-/** Top-level columns to fetch; undefined means all. Exclusion projections need every column. */
-function neededColumns(filterColumns: readonly string[], sort?: SortSpec, project?: Projection): string[] | undefined {
-  if (!project) return undefined
-  const included = Array.isArray(project)
-    ? (project as readonly string[])
-    : Object.entries(project as Record<string, 0 | 1>).filter(([, flag]) => flag === 1).map(([field]) => field)
-  if (included.length === 0) return undefined
-  const columns = new Set(['$id', ...filterColumns])
-  for (const path of [...included, ...Object.keys(sort ?? {})]) columns.add(path.split('.')[0] as string)
-  return [...columns]
+function topLevel(path: string): string {
+  return path.split('.')[0] as string
 }
 
 async function readOrExpire(
