@@ -66,7 +66,9 @@ async function main(): Promise<number> {
           if (isUnavailable(side)) console.log(`  ${name}: skipped, ${side.unavailable}`)
         }
         const measured = await measureContest(contest, definition.repetitions ?? MIN_REPETITIONS)
-        console.log(`  ParqueDB ${formatSummary(measured.ours)} | ${definition.peer} ${formatSummary(measured.peer)} ${definition.unit}`)
+        if (!isUnavailable(measured.ours) || !isUnavailable(measured.peer)) {
+          console.log(`  ParqueDB ${formatSummary(measured.ours)} | ${definition.peer} ${formatSummary(measured.peer)} ${definition.unit}`)
+        }
         outcomes.push({ definition, ...measured })
       } finally {
         await contest.dispose()

@@ -1,3 +1,4 @@
+import type { DuckDBConnection } from '@duckdb/node-api'
 import type { Unavailable } from '../harness.ts'
 
 export type DuckDBApi = typeof import('@duckdb/node-api')
@@ -14,6 +15,30 @@ export function loadDuckDB(): Promise<DuckDBApi | Unavailable> {
     (error: unknown) => ({ unavailable: `duckdb not installed (npm install --prefix bench): ${error instanceof Error ? error.message.split('\n')[0] : String(error)}` }),
   )
   return loaded
+}
+
+/**
+ * An in-memory DuckDB connection for querying Parquet files repeatedly. Footers are cached
+ * (`parquet_metadata_cache`), as ParqueDB caches the footers of its open table; everything else
+ * keeps DuckDB's defaults (all cores, default memory limit).
+ */
+export async function openParquetReader(api: DuckDBApi): Promise<{ connection: DuckDBConnection; close(): void }> {
+  const instance = await api.DuckDBInstance.create(':memory:')
+  const connection = await instance.connect()
+  try {
+    await connection.run('SET parquet_metadata_cache = true')
+  } catch (error) {
+    connection.closeSync()
+    instance.closeSync()
+    throw error
+  }
+  return {
+    connection,
+    close: () => {
+      connection.closeSync()
+      instance.closeSync()
+    },
+  }
 }
 
 /** A single-quoted SQL string literal. */

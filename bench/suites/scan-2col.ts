@@ -1,7 +1,7 @@
 import type { TailEventRow } from '@parquedb/mv-core/testing'
 import { isUnavailable, scaled, type BenchmarkDefinition, type Contest, type Trial, type Unavailable } from '../harness.ts'
 import { loadParqueDB } from '../parquedb.ts'
-import { loadDuckDB, readParquet, type DuckDBApi } from '../peers/duckdb.ts'
+import { loadDuckDB, openParquetReader, readParquet, type DuckDBApi } from '../peers/duckdb.ts'
 import { buildTailDataset, type TailDataset } from '../tail-dataset.ts'
 
 const ROWS = 1_000_000
@@ -84,8 +84,7 @@ async function contest(dataset: TailDataset, duckdb: DuckDBApi | Unavailable, ex
   }
 
   if (isUnavailable(duckdb)) return { ours, peer: duckdb, dispose: () => dataset.close() }
-  const instance = await duckdb.DuckDBInstance.create(':memory:')
-  const connection = await instance.connect()
+  const { connection, close } = await openParquetReader(duckdb)
   const query = `SELECT ${COLUMNS.map((column) => `"${column}"`).join(', ')} FROM ${readParquet(dataset.files)}`
 
   const peer: Trial = async () => {
@@ -107,8 +106,7 @@ async function contest(dataset: TailDataset, duckdb: DuckDBApi | Unavailable, ex
     ours,
     peer,
     dispose: async () => {
-      connection.closeSync()
-      instance.closeSync()
+      close()
       await dataset.close()
     },
   }

@@ -2,8 +2,7 @@ import { extname } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { Worker } from 'node:worker_threads'
 import { ParqueDBError, type ErrorCode } from '../errors.ts'
-import type { Row } from '../schema/types.ts'
-import { VariantText } from '../schema/variant-text.ts'
+import { encodeColumnarJson } from '../table/columnar-json.ts'
 import type { EncodedParquet } from './encode.ts'
 import type { EncodeRequest } from './encode-worker.ts'
 import type { ParquetEncoder } from './encoder.ts'
@@ -20,13 +19,10 @@ export interface WorkerEncoder extends ParquetEncoder {
 
 type Reply = { id: number; encoded: EncodedParquet } | { id: number; error: { message: string; code: ErrorCode; details: Record<string, unknown> } }
 
-/** Every variant crosses as JSON text, whether the row holds it serialized or parsed. */
-const toText = (value: unknown) => (value === null || value === undefined ? null : value instanceof VariantText ? value.text : JSON.stringify(value))
-
 /**
  * Encodes Parquet on a worker thread, so flushes use the second core while the main thread keeps
- * acknowledging writes. Rows cross as columns of primitives; the encoded bytes come back
- * transferred, not copied.
+ * acknowledging writes. Rows cross as one columnar JSON string (see columnar-json.ts); the
+ * encoded bytes come back transferred, not copied.
  *
  * @example
  * const encoder = workerEncoder()
@@ -65,19 +61,11 @@ export function workerEncoder(options: WorkerEncoderOptions = {}): WorkerEncoder
   }
 
   const encode = (async (schema, rows, encodeOptions) => {
-    const columns: Record<string, unknown[]> = {}
-    for (const column of schema.columns) {
-      const variant = column.kind === 'variant'
-      columns[column.name] = rows.map((row: Row) => {
-        const value = row[column.name] ?? null
-        if (!variant) return value
-        return column.array && Array.isArray(value) ? value.map(toText) : toText(value)
-      })
-    }
+    const batch = encodeColumnarJson(schema, rows)
     worker ??= start()
     worker.ref()
     const id = nextId++
-    const request: EncodeRequest = { id, schema, rowCount: rows.length, columns, options: encodeOptions }
+    const request: EncodeRequest = { id, schema, batch, options: encodeOptions }
     return new Promise<EncodedParquet>((resolve, reject) => {
       pending.set(id, { resolve, reject })
       worker?.postMessage(request)

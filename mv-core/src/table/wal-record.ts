@@ -1,6 +1,7 @@
 import { ParqueDBError } from '../errors.ts'
 import type { CollectionSchema, Row } from '../schema/types.ts'
 import { reviveVariant, variantColumns } from '../schema/variant-text.ts'
+import { decodeColumnarJson, encodeColumnarJson } from './columnar-json.ts'
 
 /**
  * One acknowledged write as the WAL stores it. Updates and deletes carry their before-images so
@@ -48,12 +49,17 @@ export function walRecordCodec(schema: CollectionSchema) {
 
   return {
     encode(record: WalRecord): Uint8Array {
+      // Inserts, the bulk of all writes, travel as columns ('I' + columnar JSON); the rarer
+      // updates and deletes as a JSON record.
+      if (record.t === 'insert') return encoder.encode(`I${encodeColumnarJson(schema, record.rows)}`)
       return encoder.encode(JSON.stringify(record, replacer))
     },
     decode(bytes: Uint8Array): WalRecord {
+      const text = decoder.decode(bytes)
+      if (text.startsWith('I')) return { t: 'insert', rows: decodeColumnarJson(schema, text.slice(1)) }
       let record: WalRecord
       try {
-        record = JSON.parse(decoder.decode(bytes)) as WalRecord
+        record = JSON.parse(text) as WalRecord
       } catch (cause) {
         throw new ParqueDBError('CORRUPT', `collection "${schema.name}": unreadable write-ahead log record`, {}, { cause })
       }
