@@ -36,7 +36,7 @@ describe('a table on disk is plain Parquet', () => {
     const instance = await DuckDBInstance.create()
     const connection = await instance.connect()
     const reader = await connection.runAndReadAll(
-      `SELECT "$id" AS id, scriptName, outcome, epoch_ms(eventTimestamp) AS ts, wallTime, cpuTime, CAST(event AS VARCHAR) AS event, CAST(logs AS VARCHAR) AS logs
+      `SELECT "$id" AS id, scriptName, outcome, epoch_ms(eventTimestamp) AS ts, wallTime, cpuTime, CAST(event AS VARCHAR) AS event, CAST(to_json(logs) AS VARCHAR) AS logs
        FROM read_parquet([${files}]) ORDER BY "$id"`,
     )
     const theirs = reader.getRowObjectsJS()
