@@ -2,6 +2,7 @@ import type { DecodedArray, ParquetParsers, SchemaElement } from 'hyparquet'
 import { dateFromDays } from '../schema/calendar.ts'
 import { decimalFromUnscaled } from '../schema/decimal.ts'
 import type { ScalarField } from '../schema/types.ts'
+import { VariantText } from '../schema/variant-text.ts'
 
 const textDecoder = new TextDecoder()
 
@@ -36,11 +37,12 @@ function unscaledFromBytes(bytes: Uint8Array): bigint {
 type ElementDecoder = ((raw: unknown) => unknown) | undefined
 
 /** One value as hyparquet returns it (with READ_PARSERS, decimals unannotated) → its engine form; undefined = already is. */
-function elementDecoder(column: ScalarField, leaf: SchemaElement | undefined): ElementDecoder {
+function elementDecoder(column: ScalarField, leaf: SchemaElement | undefined, variantText: boolean): ElementDecoder {
   switch (column.kind) {
     case 'timestamp':
       return raw => new Date(raw instanceof Date ? raw.getTime() : Number(raw))
     case 'variant':
+      if (variantText) return raw => new VariantText(typeof raw === 'string' ? raw : textDecoder.decode(raw as Uint8Array))
       return raw => JSON.parse(typeof raw === 'string' ? raw : textDecoder.decode(raw as Uint8Array)) as unknown
     case 'decimal': {
       const precision = column.precision ?? leaf?.precision ?? 38
@@ -70,8 +72,8 @@ function isTypedArray(data: DecodedArray): boolean {
  * const decode = columnValueDecoder(totalColumn, leafElementFromFooter)
  * decode(BigInt64Array.of(1250n)) // [12.5]
  */
-export function columnValueDecoder(column: ScalarField, leaf: SchemaElement | undefined): (data: DecodedArray) => ArrayLike<unknown> {
-  const element = elementDecoder(column, leaf)
+export function columnValueDecoder(column: ScalarField, leaf: SchemaElement | undefined, variantText = false): (data: DecodedArray) => ArrayLike<unknown> {
+  const element = elementDecoder(column, leaf, variantText)
   if (column.array) {
     return data => {
       const out: unknown[] = new Array(data.length)

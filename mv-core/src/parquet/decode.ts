@@ -17,6 +17,11 @@ export interface ReadParquetOptions {
   rowGroupFilter?: (stats: StatsByColumn, rowCount: number) => boolean
   /** The file's footer from readParquetMetadata, to avoid reading it again. */
   metadata?: FileMetaData
+  /**
+   * Variants as VariantText (the engine's stored form) instead of parsed values: readers that
+   * keep only some rows parse just those (see materializeRow).
+   */
+  variantText?: boolean
 }
 
 export interface ReadParquetMetadataOptions {
@@ -153,6 +158,7 @@ async function readRowGroup(
   rowStart: number,
   columns: readonly ScalarField[],
   compressors: Compressors | undefined,
+  variantText: boolean,
 ): Promise<ColumnBatch> {
   const rowGroup = metadata.row_groups[group]
   const rowCount = Number(rowGroup?.num_rows ?? 0)
@@ -195,7 +201,7 @@ async function readRowGroup(
     }
     const data = joinChunks(chunks, rowStart, rowCount)
     try {
-      out[column.name] = columnValueDecoder(column, layout.leaves.get(column.name))(data)
+      out[column.name] = columnValueDecoder(column, layout.leaves.get(column.name), variantText)(data)
     } catch (error) {
       throw corrupt(error, `cannot decode column "${column.name}" of row group ${group}`)
     }
@@ -238,7 +244,7 @@ export async function* readParquetColumns(file: AsyncBuffer, schema: CollectionS
   const start = (index: number): Promise<ColumnBatch> | undefined => {
     const next = selected[index]
     if (next === undefined) return undefined
-    const promise = readRowGroup(file, metadata, layout, next.group, next.rowStart, columns, compressors)
+    const promise = readRowGroup(file, metadata, layout, next.group, next.rowStart, columns, compressors, options.variantText === true)
     // If the caller stops early, this read-ahead is never awaited: keep its failure quiet.
     promise.catch(() => {})
     return promise

@@ -11,6 +11,8 @@ const FOOTER_CACHE_SIZE = 512
 export interface ReadFileOptions {
   columns?: readonly string[]
   filter?: CompiledFilter
+  /** Variants as VariantText, parsed later only for the rows kept (see materializeRow). */
+  variantText?: boolean
 }
 
 /**
@@ -44,6 +46,7 @@ export function fileReader(storage: StorageDriver, prefix: string, schema: Colle
         metadata,
         columns: options.columns ? [...options.columns] : undefined,
         rowGroupFilter: rowGroupFilter(options.filter),
+        variantText: options.variantText,
       })
     },
 

@@ -27,22 +27,12 @@ export async function findRows(table: Table, filter: Filter = {}, options: FindO
   const view = await table.view(options.asOf)
   const columns = project?.columns && [...new Set([...project.columns, ...compiled.columns, ...Object.keys(options.sort ?? {}).map(topLevel)])]
 
-  const matches = collector(options.sort, wanted)
-  for (const file of view.snapshot.files.values()) {
-    if (matches.full()) break
-    if (!compiled.mayMatch(file.stats, file.rows)) continue
-    const rows = await readOrExpire(table, file.path, file.bytes, columns, compiled, options.asOf)
-    for (const row of rows) {
-      if (view.shadowed.has(row.$id as string) || !compiled.test(row)) continue
-      matches.add(row)
-      if (matches.full()) break
-    }
-  }
-  // Pending rows hold variants as JSON text: parse before testing only if the filter reads them.
+  // Rows come in stored form (variants as JSON text) from files and memtable alike; a row's
+  // variants are parsed only if the filter reads them or the row is kept.
   const variants = new Set(variantColumns(schema).map((column) => column.name))
   const testsVariants = compiled.columns.some((column) => variants.has(column))
-  for (const stored of view.pending) {
-    if (matches.full()) break
+  const matches = collector(options.sort, wanted)
+  const consider = (stored: Row) => {
     if (testsVariants) {
       const row = materializeRow(schema, stored)
       if (compiled.test(row)) matches.add(row)
@@ -50,8 +40,22 @@ export async function findRows(table: Table, filter: Filter = {}, options: FindO
       matches.add(materializeRow(schema, stored))
     }
   }
+  for (const file of view.snapshot.files.values()) {
+    if (matches.full()) break
+    if (!compiled.mayMatch(file.stats, file.rows)) continue
+    const rows = await readOrExpire(table, file.path, file.bytes, columns, compiled, options.asOf)
+    for (const row of rows) {
+      if (view.shadowed.has(row.$id as string)) continue
+      consider(row)
+      if (matches.full()) break
+    }
+  }
+  for (const stored of view.pending) {
+    if (matches.full()) break
+    consider(stored)
+  }
   const page = matches.result().slice(skip, wanted)
-  return page.map((row) => (project ? project(row) : { ...row })) as Entity[]
+  return (project ? page.map((row) => project(row)) : page) as Entity[]
 }
 
 function topLevel(path: string): string {
@@ -67,7 +71,7 @@ async function readOrExpire(
   asOf: FindOptions['asOf'],
 ): Promise<Row[]> {
   try {
-    return await table.reader.readRows(path, bytes, { columns, filter })
+    return await table.reader.readRows(path, bytes, { columns, filter, variantText: true })
   } catch (error) {
     if (asOf !== undefined && ParqueDBError.isInstance(error, 'NOT_FOUND')) {
       throw new ParqueDBError('EXPIRED', `${table.label}: the data as of ${String(asOf instanceof Date ? asOf.toISOString() : asOf)} was vacuumed`, { asOf: String(asOf) }, { cause: error })
