@@ -61,7 +61,7 @@ export function workerEncoder(options: WorkerEncoderOptions = {}): WorkerEncoder
   }
 
   const encode = (async (schema, rows, encodeOptions) => {
-    const batch = encodeColumnarJson(schema, rows)
+    const batch = encodeColumnarJson(schema, rows, { variantsAsText: true })
     worker ??= start()
     worker.ref()
     const id = nextId++

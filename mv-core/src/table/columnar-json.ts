@@ -12,12 +12,14 @@ import { VariantText } from '../schema/variant-text.ts'
  * const text = encodeColumnarJson(schema, rows)
  * decodeColumnarJson(schema, text) // rows again, variants as VariantText
  */
-export function encodeColumnarJson(schema: CollectionSchema, rows: readonly Row[]): string {
+export function encodeColumnarJson(schema: CollectionSchema, rows: readonly Row[], options: ColumnarOptions = {}): string {
   const parts: string[] = []
   for (const column of schema.columns) {
     const { name } = column
     let json: string
-    if (column.kind === 'variant') {
+    if (column.kind === 'variant' && options.variantsAsText) {
+      json = JSON.stringify(rows.map((row) => variantTextOf(row[name], column.array)))
+    } else if (column.kind === 'variant') {
       json = column.array
         ? `[${rows.map((row) => variantListJson(row[name])).join(',')}]`
         : `[${rows.map((row) => variantJson(row[name])).join(',')}]`
@@ -31,7 +33,22 @@ export function encodeColumnarJson(schema: CollectionSchema, rows: readonly Row[
     }
     parts.push(`${JSON.stringify(name)}:${json}`)
   }
-  return `{"n":${rows.length},"c":{${parts.join(',')}}}`
+  return `{"n":${rows.length},${options.variantsAsText ? '"v":"text",' : ''}"c":{${parts.join(',')}}}`
+}
+
+export interface ColumnarOptions {
+  /**
+   * Variants as escaped JSON strings rather than spliced JSON: bigger and slower to write, but
+   * the reader gets the text back without parsing and re-serializing every value (the encode
+   * worker wants text).
+   */
+  variantsAsText?: boolean
+}
+
+function variantTextOf(value: unknown, array: boolean): unknown {
+  if (value === null || value === undefined) return null
+  if (array && Array.isArray(value)) return value.map((item) => variantTextOf(item, false))
+  return value instanceof VariantText ? value.text : JSON.stringify(value)
 }
 
 function variantJson(value: unknown): string {
@@ -56,9 +73,9 @@ function bigintJson(value: unknown): unknown {
   return value ?? null
 }
 
-/** The columns of an encoded batch, with JSON types revived (Dates, bigint); variants parsed. */
+/** The columns of an encoded batch, with JSON types revived (Dates, bigint); variants parsed, or VariantText if sent as text. */
 export function decodeColumns(schema: CollectionSchema, text: string): { rowCount: number; columns: Record<string, unknown[]> } {
-  let document: { n: number; c: Record<string, unknown[]> }
+  let document: { n: number; v?: 'text'; c: Record<string, unknown[]> }
   try {
     document = JSON.parse(text) as typeof document
   } catch (cause) {
@@ -70,7 +87,8 @@ export function decodeColumns(schema: CollectionSchema, text: string): { rowCoun
     if (!Array.isArray(values) || values.length !== rowCount) {
       throw new ParqueDBError('CORRUPT', `collection "${schema.name}": columnar batch lacks column "${column.name}"`, { field: column.name })
     }
-    if (column.kind === 'timestamp') reviveEach(values, column.array, (value) => (typeof value === 'number' || typeof value === 'string' ? new Date(value) : value))
+    if (column.kind === 'variant' && document.v === 'text') reviveEach(values, column.array, (value) => new VariantText(value as string))
+    else if (column.kind === 'timestamp') reviveEach(values, column.array, (value) => (typeof value === 'number' || typeof value === 'string' ? new Date(value) : value))
     else if (column.kind === 'bigint') reviveEach(values, column.array, (value) => (typeof value === 'string' ? BigInt(value) : value))
   }
   return { rowCount, columns }
@@ -81,7 +99,7 @@ export function decodeColumnarJson(schema: CollectionSchema, text: string): Row[
   const { rowCount, columns } = decodeColumns(schema, text)
   for (const column of schema.columns) {
     if (column.kind !== 'variant') continue
-    reviveEach(columns[column.name] as unknown[], column.array, (value) => new VariantText(JSON.stringify(value)))
+    reviveEach(columns[column.name] as unknown[], column.array, (value) => (value instanceof VariantText ? value : new VariantText(JSON.stringify(value))))
   }
   const rows: Row[] = new Array(rowCount)
   for (let i = 0; i < rowCount; i++) {
