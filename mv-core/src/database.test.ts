@@ -241,4 +241,42 @@ describe('Database versions', () => {
     expect(all.at(-1)).toEqual(pending)
     expect((await storage.list('Order/_log/')).some((object) => object.key.endsWith('.checkpoint.json'))).toBe(true)
   })
+
+  it('flushes on its own by size and by age', async () => {
+    const storage = memoryStorage()
+    const db = await Database.open({ storage, schema, flush: { maxRows: 100, maxAgeMs: 30 } })
+    const orders = db.collection('Order')
+    await orders.bulkCreate(Array.from({ length: 250 }, (_, i) => ({ total: i, status: 'new' })))
+    await waitFor(async () => (await orders.version()) >= 1)
+    await orders.create({ total: 1, status: 'late' })
+    await waitFor(async () => (await orders.find({}, { asOf: await orders.version() })).length === 251)
+    await db.close()
+  })
+
+  it('vacuums files no commit ever published, and expires changelogs it removed', async () => {
+    const storage = memoryStorage()
+    const db = await open(storage)
+    const orders = db.collection('Order')
+    const order = await orders.create({ total: 1, status: 'new' })
+    await db.flush()
+    await orders.update(order.$id, { status: 'paid' })
+    await db.flush()
+    await storage.put('Order/data/orphan.parquet', new Uint8Array([1, 2, 3]))
+    const result = await orders.vacuum({ retentionMs: 0, now: Date.now() + 1000 })
+    expect(result.deleted).toContain('data/orphan.parquet')
+    // The orphan, the file the update replaced, and the update's before-images.
+    expect(result.deleted).toHaveLength(3)
+    expect(await orders.find({})).toMatchObject([{ status: 'paid' }])
+    await expect(async () => {
+      for await (const change of orders.changes(0)) void change
+    }).rejects.toThrow(/vacuumed/)
+  })
 })
+
+async function waitFor(condition: () => Promise<boolean>, timeoutMs = 5_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error('condition not met in time')
+    await new Promise((resolve) => setTimeout(resolve, 10))
+  }
+}
