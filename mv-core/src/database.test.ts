@@ -142,6 +142,15 @@ describe('Database reads', () => {
     await expect(orders.scan({ columns: ['nope'] }).next()).rejects.toThrow(/unknown column "nope"/)
   })
 
+  it('hides superseded file rows even when the projection drops $id', async () => {
+    const db = await open()
+    const orders = db.collection('Order')
+    const order = await orders.create({ total: 1, status: 'new' })
+    await db.flush()
+    await orders.update(order.$id, { status: 'paid' })
+    expect(await orders.find({}, { project: { $id: 0, status: 1 } })).toEqual([{ status: 'paid' }])
+  })
+
   it('rejects malformed filters naming the operator', async () => {
     const db = await open()
     await expect(db.collection('Order').find({ total: { $gtx: 1 } })).rejects.toThrow(/\$gtx/)

@@ -25,7 +25,8 @@ export async function findRows(table: Table, filter: Filter = {}, options: FindO
   const skip = options.skip ?? 0
   const wanted = options.limit === undefined ? Number.POSITIVE_INFINITY : skip + options.limit
   const view = await table.view(options.asOf)
-  const columns = project?.columns && [...new Set([...project.columns, ...compiled.columns, ...Object.keys(options.sort ?? {}).map(topLevel)])]
+  // '$id' always: pending updates and deletes hide file rows by id.
+  const columns = project?.columns && [...new Set(['$id', ...project.columns, ...compiled.columns, ...Object.keys(options.sort ?? {}).map(topLevel)])]
 
   // Rows come in stored form (variants as JSON text) from files and memtable alike; a row's
   // variants are parsed only if the filter reads them or the row is kept.
