@@ -3,7 +3,7 @@
  * sizes. Prints a table and writes bench/results/latest.json (only benchmarks whose ParqueDB side
  * ran; a side that cannot run is reported, never estimated).
  */
-import { mkdirSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { cpus } from 'node:os'
 import { join } from 'node:path'
 import {
@@ -84,9 +84,24 @@ async function main(): Promise<number> {
 
   const records: ResultRecord[] = outcomes.flatMap(({ definition, ours, peer }) => (isUnavailable(ours) ? [] : [toRecord(definition, ours, peer, scale)]))
   mkdirSync(join(RESULTS, '..'), { recursive: true })
-  writeFileSync(RESULTS, `${JSON.stringify(records, null, 2)}\n`)
-  console.log(`wrote ${records.length} result(s) to ${RESULTS}`)
+  // A subset run replaces only its own ids, so latest.json keeps the newest figure of each.
+  const measuredIds = new Set(records.map((record) => record.id))
+  const kept = previousResults().filter((record) => !measuredIds.has(record.id))
+  const order = new Map(benchmarks.map((definition, index) => [definition.id, index]))
+  const merged = [...kept, ...records].sort((a, b) => (order.get(a.id) ?? 0) - (order.get(b.id) ?? 0))
+  writeFileSync(RESULTS, `${JSON.stringify(merged, null, 2)}\n`)
+  console.log(`wrote ${records.length} result(s) to ${RESULTS} (${kept.length} kept from earlier runs)`)
   return failed > 0 ? 1 : 0
+}
+
+function previousResults(): ResultRecord[] {
+  if (!existsSync(RESULTS)) return []
+  try {
+    const parsed: unknown = JSON.parse(readFileSync(RESULTS, 'utf8'))
+    return Array.isArray(parsed) ? (parsed as ResultRecord[]) : []
+  } catch {
+    return [] // an unreadable file is replaced, not fatal
+  }
 }
 
 function tableRow({ definition, ours, peer }: Outcome): string[] {
