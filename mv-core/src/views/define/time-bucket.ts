@@ -1,0 +1,117 @@
+import { dateFromDays, daysFromCivil, timestampMillis } from '../../schema/calendar.ts'
+import type { BucketUnit } from './types.ts'
+import { localToInstant, zoneOffset } from './zone-offset.ts'
+
+/**
+ * Time buckets for `$groupBy: [{ hour: '$timestamp' }]`, cut in local time of a zone, so a
+ * 'day' in 'Europe/Berlin' runs from Berlin midnight to Berlin midnight (23 or 25 hours on DST
+ * days). Weeks start on Monday, as DuckDB's date_trunc('week').
+ */
+
+/** The buckets that truncate an instant to an instant; 'date' gives a calendar day instead. */
+export type TruncateUnit = Exclude<BucketUnit, 'date'>
+
+const MS_PER_MINUTE = 60_000
+const MS_PER_HOUR = 3_600_000
+const MS_PER_DAY = 86_400_000
+
+/**
+ * The start of the bucket holding an instant. Minutes and hours are cut by the local clock
+ * (the two 01:00 hours of a night when clocks go back are two buckets); days, weeks and months
+ * start at local midnight, or at the first instant of the day when midnight is skipped.
+ *
+ * @example
+ * truncateToBucket(new Date('2024-03-31T12:00:00Z'), 'day', 'Europe/Berlin') // 2024-03-30T23:00:00.000Z
+ * truncateToBucket(new Date('2024-01-17T10:00:00Z'), 'week', 'UTC') // 2024-01-15T00:00:00.000Z (a Monday)
+ */
+export function truncateToBucket(instant: Date | number, unit: TruncateUnit, timeZone = 'UTC'): Date {
+  return new Date(truncateMillis(typeof instant === 'number' ? instant : instant.getTime(), unit, timeZone))
+}
+
+/**
+ * The calendar day of an instant in a zone, as 'YYYY-MM-DD'.
+ *
+ * @example
+ * calendarDay(new Date('2024-01-15T23:30:00Z'), 'Europe/Berlin') // '2024-01-16'
+ */
+export function calendarDay(instant: Date | number, timeZone = 'UTC'): string {
+  const ms = typeof instant === 'number' ? instant : instant.getTime()
+  return dateFromDays(Math.floor((ms + zoneOffset(ms, timeZone)) / MS_PER_DAY))
+}
+
+/**
+ * The end (exclusive) of the bucket starting at `start`: the next bucket's start. With
+ * truncateToBucket it turns a bucket into a time range, e.g. to filter source rows of a group.
+ *
+ * @example
+ * bucketEnd(new Date('2024-10-27T00:00:00+02:00'), 'day', 'Europe/Berlin') // 2024-10-27T23:00:00.000Z (a 25-hour day)
+ */
+export function bucketEnd(start: Date | number, unit: TruncateUnit, timeZone = 'UTC'): Date {
+  const ms = typeof start === 'number' ? start : start.getTime()
+  // A step longer than this bucket and shorter than this one plus the next lands in the next.
+  const step = { minute: MS_PER_MINUTE, hour: MS_PER_HOUR, day: 36 * MS_PER_HOUR, week: 8 * MS_PER_DAY, month: 32 * MS_PER_DAY }[unit]
+  return new Date(truncateMillis(ms + step, unit, timeZone))
+}
+
+/**
+ * A group key's bucket of a value: Dates, epoch milliseconds and ISO strings are instants; a
+ * 'YYYY-MM-DD' string (a 'date' column) is that calendar day in the zone, so a weekly view over a
+ * daily one keeps its days. Anything else (null included) gives null. 'date' returns
+ * 'YYYY-MM-DD', the other units a Date.
+ *
+ * @example
+ * bucketOf('2024-01-17', 'week', 'UTC') // Date(2024-01-15T00:00:00.000Z)
+ * bucketOf(new Date('2024-01-15T23:30:00Z'), 'date', 'Europe/Berlin') // '2024-01-16'
+ */
+export function bucketOf(value: unknown, unit: BucketUnit, timeZone: string): Date | string | null {
+  if (typeof value === 'string' && CALENDAR_DAY.test(value)) {
+    const days = daysOfCalendarDay(value)
+    if (days === undefined) return null
+    if (unit === 'date') return value
+    return new Date(truncateLocalDays(days, unit === 'minute' || unit === 'hour' ? 'day' : unit, timeZone))
+  }
+  const ms = timestampMillis(typeof value === 'bigint' ? Number(value) : value)
+  if (ms === undefined) return null
+  return unit === 'date' ? calendarDay(ms, timeZone) : new Date(truncateMillis(ms, unit, timeZone))
+}
+
+const CALENDAR_DAY = /^(\d{4})-(\d{2})-(\d{2})$/
+const YEAR_MONTH = /^(-?\d+)-(\d{2})-/
+
+function daysOfCalendarDay(text: string): number | undefined {
+  const [, y, m, d] = CALENDAR_DAY.exec(text) as unknown as [string, string, string, string]
+  const year = Number(y), month = Number(m), day = Number(d)
+  const days = daysFromCivil(year, month, day)
+  // Reject '2024-02-30': it would silently become March 1st.
+  return month >= 1 && month <= 12 && day >= 1 && dateFromDays(days) === text ? days : undefined
+}
+
+function truncateMillis(ms: number, unit: TruncateUnit, timeZone: string): number {
+  const local = ms + zoneOffset(ms, timeZone)
+  switch (unit) {
+    case 'minute':
+      return ms - mod(local, MS_PER_MINUTE)
+    case 'hour':
+      return ms - mod(local, MS_PER_HOUR)
+    default:
+      return truncateLocalDays(Math.floor(local / MS_PER_DAY), unit, timeZone)
+  }
+}
+
+/** The start of the day, week or month holding a local day (days since 1970-01-01). */
+function truncateLocalDays(days: number, unit: 'day' | 'week' | 'month', timeZone: string): number {
+  let first = days
+  if (unit === 'week') {
+    // 1970-01-01 was a Thursday: (days + 3) mod 7 is 0 on Mondays.
+    first = days - mod(days + 3, 7)
+  } else if (unit === 'month') {
+    const [, year, month] = YEAR_MONTH.exec(dateFromDays(days)) as unknown as [string, string, string]
+    first = daysFromCivil(Number(year), Number(month), 1)
+  }
+  return localToInstant(first * MS_PER_DAY, timeZone)
+}
+
+function mod(a: number, b: number): number {
+  const r = a % b
+  return r < 0 ? r + b : r
+}
