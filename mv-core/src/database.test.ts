@@ -289,3 +289,45 @@ async function waitFor(condition: () => Promise<boolean>, timeoutMs = 5_000): Pr
     await new Promise((resolve) => setTimeout(resolve, 10))
   }
 }
+
+describe('Batches for derived tables', () => {
+  it('applies upserts and deletes as one write, with before-images for the changelog', async () => {
+    const db = await open()
+    const orders = db.collection('Order')
+    await orders.bulkCreate([
+      { $id: 'a', total: 1, status: 'new' },
+      { $id: 'b', total: 2, status: 'new' },
+    ])
+    await db.flush()
+    const seen: { inserts: number; deletes: number }[] = []
+    orders.onChange((change) => seen.push({ inserts: change.inserts.length, deletes: change.deletes.length }))
+    await orders.table.applyBatch({ upserts: [{ $id: 'a', total: 5, status: 'paid' }, { $id: 'c', total: 3, status: 'new' }], deleteIds: ['b', 'missing'] })
+    expect(seen).toEqual([{ inserts: 2, deletes: 2 }])
+    expect((await orders.find({}, { sort: { $id: 1 } })).map((row) => [row.$id, row.status])).toEqual([
+      ['a', 'paid'],
+      ['c', 'new'],
+    ])
+    await db.flush()
+    const last = []
+    for await (const change of orders.changes((await orders.version()) - 1)) last.push(change)
+    expect(last[0]?.deletes.map((row) => row.$id).sort()).toEqual(['a', 'b'])
+    await expect(orders.table.applyBatch({ upserts: [{ total: 1, status: 'x' }] })).rejects.toThrow(/needs its \$id/)
+    await expect(orders.table.applyBatch({ upserts: [{ $id: 'a', total: 1, status: 'x' }], deleteIds: ['a'] })).rejects.toThrow(/both upserted and deleted/)
+  })
+
+  it('replaces the whole contents in one commit and expires the changelog across it', async () => {
+    const db = await open()
+    const orders = db.collection('Order')
+    await orders.bulkCreate(Array.from({ length: 20 }, (_, i) => ({ total: i, status: 'old' })))
+    await db.flush()
+    await orders.create({ total: 100, status: 'pending' })
+    const before = await orders.version()
+    await orders.table.replaceContents([{ total: 1, status: 'fresh' }, { total: 2, status: 'fresh' }])
+    expect((await orders.find({})).map((row) => row.status)).toEqual(['fresh', 'fresh'])
+    expect(await orders.files()).toHaveLength(1)
+    await expect(async () => {
+      for await (const change of orders.changes(before)) void change
+    }).rejects.toThrow(/replaced the whole table/)
+    expect((await orders.find({}, { asOf: before })).length).toBe(20)
+  })
+})

@@ -24,7 +24,8 @@ export interface Commit {
   /** Epoch ms when the commit was published. */
   timestamp: number
   writer: string
-  operation: 'write' | 'compact'
+  /** 'replace' swaps the whole contents (a full refresh) and carries no before-images. */
+  operation: 'write' | 'compact' | 'replace'
   /** False for commits that only move rows (compaction): the changelog skips them. */
   dataChange: boolean
   add: DataFile[]

@@ -32,6 +32,9 @@ export async function* readChanges(table: Table, fromVersion: number, toVersion?
   }
   for await (const commit of table.log.commitsBetween(fromVersion, to)) {
     if (!commit.dataChange) continue
+    if (commit.operation === 'replace') {
+      throw new ParqueDBError('EXPIRED', `${table.label}: version ${commit.version} replaced the whole table; read it from scratch instead`, { version: commit.version })
+    }
     const inserts: Row[] = []
     for (const file of commit.add) {
       if (file.role === 'insert') inserts.push(...(await readOrExpire(table, file.path, file.bytes, commit.version)))

@@ -177,6 +177,97 @@ export class Table {
     })
   }
 
+  /**
+   * Upserts (insert, or replace the entity with the same `$id`) and deletes by id, acknowledged
+   * as one write: the shape of the changes view maintenance produces. Upserts need their `$id`;
+   * an id both upserted and deleted in one batch is an error. Deleting an absent id is a no-op.
+   */
+  async applyBatch(batch: { upserts?: readonly Row[]; deleteIds?: readonly string[] }): Promise<void> {
+    this.assertWritable()
+    const upserts = validateRows(this.schema, batch.upserts ?? [], { variantText: true }) as Entity[]
+    const deleteIds = [...new Set(batch.deleteIds ?? [])]
+    if (upserts.length === 0 && deleteIds.length === 0) return
+    const ids = new Set<string>()
+    for (const row of upserts) {
+      if (typeof row.$id !== 'string') throw new ParqueDBError('VALIDATION', `${this.label}: applyBatch: every upsert needs its $id`)
+      if (ids.has(row.$id)) throw new ParqueDBError('VALIDATION', `${this.label}: applyBatch: $id "${row.$id}" is upserted twice`, { id: row.$id })
+      ids.add(row.$id)
+    }
+    for (const id of deleteIds) {
+      if (ids.has(id)) throw new ParqueDBError('VALIDATION', `${this.label}: applyBatch: $id "${id}" is both upserted and deleted`, { id })
+    }
+    await this.backpressure()
+    return this.keyed(async () => {
+      const current = await this.currentRows(new Set([...ids, ...deleteIds]))
+      const now = new Date()
+      const record: Extract<WalRecord, { t: 'batch' }> = { t: 'batch', inserts: [], updates: [], before: [], deletes: [] }
+      for (const row of upserts) {
+        const before = current.get(row.$id)
+        row.createdAt ??= (before?.createdAt as Date | undefined) ?? now
+        row.updatedAt ??= now
+        if (before) {
+          record.updates.push(row)
+          record.before.push(before)
+        } else {
+          record.inserts.push(row)
+        }
+      }
+      for (const id of deleteIds) {
+        const before = current.get(id)
+        if (before) record.deletes.push(before)
+      }
+      await this.write(record)
+    })
+  }
+
+  /**
+   * Replaces the whole contents with `rows` in one commit (a full refresh): a reader sees the old
+   * contents or the new, never a mix. Writes acknowledged before the call are replaced too; it is
+   * meant for tables with one writer (a view's), as concurrent updates may survive it. The
+   * changelog cannot be read across such a commit (EXPIRED): its consumers start over.
+   */
+  async replaceContents(rows: readonly Row[]): Promise<void> {
+    this.assertWritable()
+    const stored = validateRows(this.schema, rows, { variantText: true }) as Entity[]
+    const now = new Date()
+    for (const row of stored) {
+      row.$id ??= this.nextId(now.getTime())
+      row.createdAt ??= now
+      row.updatedAt ??= now
+    }
+    await this.keyed(async () => {
+      await this.flush()
+      const replaced = new Set((await this.refresh()).files.keys())
+      const chunk = this.policy.maxRows * 4
+      const added: DataFile[] = []
+      for (let start = 0; start < stored.length; start += chunk) added.push(await this.writeDataFile('data/', stored.slice(start, start + chunk), 'insert'))
+      for (let attempt = 0; ; attempt++) {
+        const base = await this.refresh()
+        const published = await this.log.publish(base, { writer: this.writerId, operation: 'replace', dataChange: true, add: added, remove: [...base.files.keys()].filter((path) => replaced.has(path)) })
+        if (published) return this.adopt(published)
+        if (attempt >= 50) throw new ParqueDBError('CONFLICT', `${this.label}: could not publish a replacement after ${attempt + 1} attempts`)
+        await sleep(Math.random() * Math.min(100, 2 ** attempt))
+      }
+    })
+  }
+
+  /** The current stored-form rows of these ids (memtable first, then files); absent ids are left out. */
+  private async currentRows(ids: ReadonlySet<string>): Promise<Map<string, Row>> {
+    await this.refresh()
+    const found = new Map<string, Row>()
+    const inFiles = new Set<string>()
+    for (const id of ids) {
+      const entry = this.active.entries.get(id) ?? this.frozen?.entries.get(id)
+      if (entry) {
+        if (entry.row) found.set(id, entry.row)
+      } else {
+        inFiles.add(id)
+      }
+    }
+    for (const [id, { row }] of await this.locate(this.snapshot, inFiles)) found.set(id, storedRow(this.schema, row))
+    return found
+  }
+
   /** Receives every acknowledged write, in order. Returns the unsubscribe function. */
   onChange(listener: (change: LiveChange) => void): () => void {
     this.listeners.add(listener)
@@ -207,16 +298,24 @@ export class Table {
     const memtable = this.active
     if (record.t === 'insert') for (const row of record.rows) memtable.insert(row)
     else if (record.t === 'update') record.rows.forEach((row, index) => memtable.update(row, record.before[index] as Row))
-    else for (const before of record.before) memtable.delete(before)
+    else if (record.t === 'delete') for (const before of record.before) memtable.delete(before)
+    else {
+      for (const row of record.inserts) memtable.insert(row)
+      record.updates.forEach((row, index) => memtable.update(row, record.before[index] as Row))
+      for (const before of record.deletes) memtable.delete(before)
+    }
   }
 
   private notify(record: WalRecord): void {
     if (this.listeners.size === 0) return
     const materialize = (row: Row) => materializeRow(this.schema, row)
-    const change: LiveChange = {
-      inserts: record.t === 'delete' ? [] : record.rows.map(materialize),
-      deletes: record.t === 'insert' ? [] : record.before.map(materialize),
-    }
+    const change: LiveChange =
+      record.t === 'batch'
+        ? { inserts: [...record.inserts, ...record.updates].map(materialize), deletes: [...record.before, ...record.deletes].map(materialize) }
+        : {
+            inserts: record.t === 'delete' ? [] : record.rows.map(materialize),
+            deletes: record.t === 'insert' ? [] : record.before.map(materialize),
+          }
     for (const listener of this.listeners) listener(change)
   }
 
@@ -325,6 +424,11 @@ export class Table {
     // A flush in progress covers only what was frozen when it began: run another for the rest.
     while (this.flushing) await this.flushing
     if (this.active.size > 0 || this.frozen) await this.startFlush()
+  }
+
+  /** Resolves when no flush is running (without starting one). */
+  async idle(): Promise<void> {
+    while (this.flushing) await this.flushing.catch(() => undefined)
   }
 
   private startFlush(): Promise<void> {

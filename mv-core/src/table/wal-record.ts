@@ -11,6 +11,8 @@ export type WalRecord =
   | { t: 'insert'; rows: Row[] }
   | { t: 'update'; rows: Row[]; before: Row[] }
   | { t: 'delete'; before: Row[] }
+  /** A mixed batch (applyBatch): inserts, updates with their before-images, and deletes. */
+  | { t: 'batch'; inserts: Row[]; updates: Row[]; before: Row[]; deletes: Row[] }
 
 const encoder = new TextEncoder()
 const decoder = new TextDecoder()
@@ -62,6 +64,10 @@ export function walRecordCodec(schema: CollectionSchema) {
         record = JSON.parse(text) as WalRecord
       } catch (cause) {
         throw new ParqueDBError('CORRUPT', `collection "${schema.name}": unreadable write-ahead log record`, {}, { cause })
+      }
+      if (record.t === 'batch') {
+        for (const rows of [record.inserts, record.updates, record.before, record.deletes]) reviveRows(rows)
+        return record
       }
       if (record.t !== 'delete') reviveRows(record.rows)
       if (record.t !== 'insert') reviveRows(record.before)
