@@ -19,6 +19,7 @@ interface CheckpointFile {
   timestamp: number
   files: DataFile[]
   walMarks: Record<string, number>
+  lineage?: Record<string, number>
 }
 
 const decoder = new TextDecoder()
@@ -60,6 +61,7 @@ export function commitLog(storage: StorageDriver, prefix: string, label: string)
       timestamp: checkpoint.timestamp,
       files: new Map(checkpoint.files.map((file) => [file.path, file])),
       walMarks: checkpoint.walMarks,
+      lineage: checkpoint.lineage ?? {},
     }
   }
 
@@ -156,6 +158,7 @@ export function commitLog(storage: StorageDriver, prefix: string, label: string)
       timestamp: snapshot.timestamp,
       files: [...snapshot.files.values()],
       walMarks: { ...snapshot.walMarks },
+      lineage: { ...snapshot.lineage },
     }
     try {
       await storage.put(checkpointKey(prefix, snapshot.version), JSON.stringify(checkpoint), { ifNoneMatch: '*' })

@@ -34,6 +34,8 @@ export interface Commit {
   deletes?: { path: string; rows: number; bytes: number }
   /** The writer's WAL mark: its log records before this mark are contained in this or earlier commits. */
   walMark?: number
+  /** Derived tables (views): the committed source versions their contents reflect from now on. */
+  lineage?: Record<string, number>
 }
 
 /** The live state of a table at one version. */
@@ -44,9 +46,11 @@ export interface Snapshot {
   files: ReadonlyMap<string, DataFile>
   /** Per writer, the WAL mark of its newest commit: replay after a restart starts there. */
   walMarks: Readonly<Record<string, number>>
+  /** For derived tables: the source versions the contents reflect (see Commit.lineage). */
+  lineage: Readonly<Record<string, number>>
 }
 
-export const EMPTY_SNAPSHOT: Snapshot = Object.freeze({ version: 0, timestamp: 0, files: new Map(), walMarks: {} })
+export const EMPTY_SNAPSHOT: Snapshot = Object.freeze({ version: 0, timestamp: 0, files: new Map(), walMarks: {}, lineage: {} })
 
 /** The snapshot after `commit`, sharing nothing mutable with `snapshot`. */
 export function applyCommit(snapshot: Snapshot, commit: Commit): Snapshot {
@@ -54,7 +58,8 @@ export function applyCommit(snapshot: Snapshot, commit: Commit): Snapshot {
   for (const path of commit.remove) files.delete(path)
   for (const file of commit.add) files.set(file.path, file)
   const walMarks = commit.walMark === undefined ? snapshot.walMarks : { ...snapshot.walMarks, [commit.writer]: commit.walMark }
-  return { version: commit.version, timestamp: commit.timestamp, files, walMarks }
+  const lineage = commit.lineage === undefined ? snapshot.lineage : { ...snapshot.lineage, ...commit.lineage }
+  return { version: commit.version, timestamp: commit.timestamp, files, walMarks, lineage }
 }
 
 export function logKey(prefix: string, version: number): string {

@@ -45,6 +45,16 @@ export class Memtable {
     else entry.row = null
   }
 
+  /** Takes in a newer memtable's entries, as if its writes had been applied here. */
+  absorb(newer: Memtable): void {
+    for (const [id, entry] of newer.entries) {
+      const own = this.entries.get(id)
+      if (!own) this.set(id, { row: entry.row, before: entry.before })
+      else if (own.before === null && entry.row === null) this.entries.delete(id)
+      else own.row = entry.row
+    }
+  }
+
   private set(id: string, entry: PendingEntry): void {
     this.entries.set(id, entry)
     if (entry.before !== null) this.retractions++

@@ -37,7 +37,15 @@ export interface TableOptions {
   flush?: Partial<FlushPolicy>
   /** Where flushes encode Parquet (default: in this thread). */
   encoder?: ParquetEncoder
+  /**
+   * A derived table (a view's output) flushes only in step with its source: no size or age
+   * flushes; its owner calls `freeze()` and `commitFrozen(lineage)` (see docs/design/views.md).
+   */
+  derived?: boolean
 }
+
+/** Flush progress, for tables that follow this one in lockstep (views). */
+export type FlushEvent = { phase: 'freeze' } | { phase: 'commit'; version: number }
 
 /** One acknowledged write, as streaming consumers receive it: an update is a delete plus an insert. */
 export interface LiveChange {
@@ -71,6 +79,9 @@ export class Table {
   private ageTimer: ReturnType<typeof setTimeout> | undefined
   private keyedWrites: Promise<unknown> = Promise.resolve()
   private listeners = new Set<(change: LiveChange) => void>()
+  private flushListeners = new Set<(event: FlushEvent) => void | Promise<void>>()
+  private readonly derived: boolean
+  private freezing: Promise<void> = Promise.resolve()
   private failure: unknown
   private closed = false
 
@@ -86,6 +97,7 @@ export class Table {
     this.reader = fileReader(options.storage, options.prefix, options.schema)
     this.codec = walRecordCodec(options.schema)
     this.encoder = options.encoder ?? inProcessEncoder
+    this.derived = options.derived === true
   }
 
   /** Opens the table: reads its log, then replays the WAL records its commits do not yet contain. */
@@ -290,6 +302,7 @@ export class Table {
       throw new ParqueDBError('STORAGE', `${this.label}: the write-ahead log failed; reopen the database`, {}, { cause })
     }
     this.notify(record)
+    if (this.derived) return
     if (this.active.size >= this.policy.maxRows) void this.startFlush()
     else this.scheduleAgeFlush()
   }
@@ -421,6 +434,9 @@ export class Table {
 
   /** Writes everything acknowledged so far to Parquet and commits it. */
   async flush(): Promise<void> {
+    if (this.derived) {
+      throw new ParqueDBError('VALIDATION', `${this.label}: a derived table flushes in step with its source (freeze, then commitFrozen)`)
+    }
     // A flush in progress covers only what was frozen when it began: run another for the rest.
     while (this.flushing) await this.flushing
     if (this.active.size > 0 || this.frozen) await this.startFlush()
@@ -437,32 +453,66 @@ export class Table {
     this.ageTimer = undefined
     this.flushing = this.flushFrozen().finally(() => {
       this.flushing = null
+      if (this.derived) return
       if (this.active.size >= this.policy.maxRows) void this.startFlush()
       else if (this.active.size > 0) this.scheduleAgeFlush()
     })
     return this.flushing
   }
 
-  private async flushFrozen(): Promise<void> {
-    if (!this.frozen) {
-      // Swap and rotate in one synchronous step: exactly the records of the frozen memtable
-      // precede the mark, so the commit can carry it and replay can skip them.
-      const rotation = this.wal.rotate()
-      this.frozen = this.active
-      this.active = new Memtable()
-      this.frozenMark = Number.POSITIVE_INFINITY // no snapshot can contain it before it is known
-      this.frozenMark = await rotation
-    }
-    const memtable = this.frozen
+  private async flushFrozen(lineage?: Record<string, number>): Promise<void> {
+    if (!this.frozen) this.freezeActive()
+    await this.freezing
+    const memtable = this.frozen as Memtable
     const mark = this.frozenMark
-    const snapshot = await this.commitMemtable(memtable, mark)
+    const snapshot = await this.commitMemtable(memtable, mark, lineage)
     if (snapshot) this.adopt(snapshot)
     if (this.frozen === memtable) this.frozen = null
     await this.wal.discardBefore(mark)
+    // Followers commit their matching part now, inside this flush: they never fall a flush behind.
+    await Promise.all([...this.flushListeners].map((listener) => listener({ phase: 'commit', version: this.snapshot.version })))
+  }
+
+  /**
+   * Swaps in a fresh memtable and rotates the WAL in one synchronous step, so exactly the frozen
+   * records precede the new mark (the commit carries it, and replay skips what it covers).
+   * Followers freeze in the same step. A frozen memtable still waiting (a failed flush) absorbs
+   * the active one instead.
+   */
+  private freezeActive(): void {
+    const rotation = this.wal.rotate()
+    if (this.frozen) this.frozen.absorb(this.active)
+    else this.frozen = this.active
+    this.active = new Memtable()
+    this.frozenMark = Number.POSITIVE_INFINITY // no snapshot can contain it before it is known
+    for (const listener of this.flushListeners) void listener({ phase: 'freeze' })
+    this.freezing = rotation.then((mark) => {
+      this.frozenMark = mark
+    })
+  }
+
+  /** Derived tables: freezes what the pending changes so far, in step with the source's freeze. */
+  freeze(): void {
+    this.freezeActive()
+  }
+
+  /** Derived tables: commits the frozen part, recording the source versions it reflects. */
+  async commitFrozen(lineage: Record<string, number>): Promise<void> {
+    while (this.flushing) await this.flushing.catch(() => undefined)
+    this.flushing = this.flushFrozen(lineage).finally(() => {
+      this.flushing = null
+    })
+    await this.flushing
+  }
+
+  /** Follow this table's flushes: 'freeze' is called synchronously, 'commit' is awaited. */
+  onFlush(listener: (event: FlushEvent) => void | Promise<void>): () => void {
+    this.flushListeners.add(listener)
+    return () => this.flushListeners.delete(listener)
   }
 
   /** Commits a frozen memtable; retries against commits other writers published meanwhile. */
-  private async commitMemtable(memtable: Memtable, walMark: number): Promise<Snapshot | undefined> {
+  private async commitMemtable(memtable: Memtable, walMark: number, lineage?: Record<string, number>): Promise<Snapshot | undefined> {
     const inserts: Row[] = []
     const before: Row[] = []
     const retracted = new Set<string>()
@@ -476,7 +526,16 @@ export class Table {
     const added: DataFile[] = []
     if (inserts.length > 0) added.push(await this.writeDataFile('data/', inserts, 'insert'))
     const deletes = before.length > 0 ? await this.writeDataFile('_changes/', before, 'insert') : undefined
-    if (added.length === 0 && !deletes) return undefined // everything cancelled out
+    if (added.length === 0 && !deletes) {
+      // Everything cancelled out; a derived table still records how far its source has come.
+      if (!lineage) return undefined
+      for (let attempt = 0; ; attempt++) {
+        const base = await this.refresh()
+        const published = await this.log.publish(base, { writer: this.writerId, operation: 'write', dataChange: false, add: [], remove: [], walMark, lineage })
+        if (published) return published
+        if (attempt >= 50) throw new ParqueDBError('CONFLICT', `${this.label}: could not publish a commit after ${attempt + 1} attempts`)
+      }
+    }
 
     const rewrites = new Map<string, DataFile | null>()
     for (let attempt = 0; ; attempt++) {
@@ -494,6 +553,7 @@ export class Table {
         remove: affected.map((file) => file.path),
         deletes: deletes && { path: deletes.path, rows: deletes.rows, bytes: deletes.bytes },
         walMark,
+        ...(lineage ? { lineage } : {}),
       }
       const published = await this.log.publish(base, commit)
       if (published) {
@@ -525,7 +585,7 @@ export class Table {
   }
 
   private scheduleAgeFlush(): void {
-    if (this.ageTimer || this.closed || this.active.size === 0) return
+    if (this.ageTimer || this.closed || this.derived || this.active.size === 0) return
     this.ageTimer = setTimeout(() => {
       this.ageTimer = undefined
       void this.startFlush().catch(() => undefined) // retried by the next write or flush()
@@ -538,7 +598,8 @@ export class Table {
   /** Flushes, then refuses further use. */
   async close(): Promise<void> {
     if (this.closed) return
-    if (!this.failure) await this.flush()
+    // A derived table's pending rows are rebuilt from its source after a restart.
+    if (!this.failure && !this.derived) await this.flush()
     this.closed = true
     clearTimeout(this.ageTimer)
     await this.wal.close()
