@@ -331,3 +331,25 @@ describe('Batches for derived tables', () => {
     expect((await orders.find({}, { asOf: before })).length).toBe(20)
   })
 })
+
+describe('pending changes', () => {
+  it('are the net uncommitted changes: before-images of committed rows, current versions of the rest', async () => {
+    const db = await open()
+    const orders = db.collection('Order')
+    const [a, b] = await orders.bulkCreate([
+      { total: 1, status: 'a' },
+      { total: 2, status: 'b' },
+    ])
+    await db.flush()
+    await orders.update(a!.$id, { status: 'a2' })
+    await orders.update(a!.$id, { status: 'a3' })
+    await orders.delete(b!.$id)
+    const c = await orders.create({ total: 3, status: 'c', meta: { deep: [1] } })
+    const gone = await orders.create({ total: 4, status: 'gone' })
+    await orders.delete(gone.$id)
+    const pending = orders.table.pendingChanges()
+    expect(pending.deletes.map((row) => [row.$id, row.status]).sort()).toEqual([[a!.$id, 'a'], [b!.$id, 'b']].sort())
+    expect(pending.inserts.map((row) => [row.$id, row.status]).sort()).toEqual([[a!.$id, 'a3'], [c.$id, 'c']].sort())
+    expect(pending.inserts.find((row) => row.$id === c.$id)?.meta).toEqual({ deep: [1] })
+  })
+})

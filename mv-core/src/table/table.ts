@@ -238,7 +238,7 @@ export class Table {
    * meant for tables with one writer (a view's), as concurrent updates may survive it. The
    * changelog cannot be read across such a commit (EXPIRED): its consumers start over.
    */
-  async replaceContents(rows: readonly Row[]): Promise<void> {
+  async replaceContents(rows: readonly Row[], options: { lineage?: Record<string, number> } = {}): Promise<void> {
     this.assertWritable()
     const stored = validateRows(this.schema, rows, { variantText: true }) as Entity[]
     const now = new Date()
@@ -255,7 +255,14 @@ export class Table {
       for (let start = 0; start < stored.length; start += chunk) added.push(await this.writeDataFile('data/', stored.slice(start, start + chunk), 'insert'))
       for (let attempt = 0; ; attempt++) {
         const base = await this.refresh()
-        const published = await this.log.publish(base, { writer: this.writerId, operation: 'replace', dataChange: true, add: added, remove: [...base.files.keys()].filter((path) => replaced.has(path)) })
+        const published = await this.log.publish(base, {
+          writer: this.writerId,
+          operation: 'replace',
+          dataChange: true,
+          add: added,
+          remove: [...base.files.keys()].filter((path) => replaced.has(path)),
+          ...(options.lineage ? { lineage: options.lineage } : {}),
+        })
         if (published) return this.adopt(published)
         if (attempt >= 50) throw new ParqueDBError('CONFLICT', `${this.label}: could not publish a replacement after ${attempt + 1} attempts`)
         await sleep(Math.random() * Math.min(100, 2 ** attempt))
@@ -278,6 +285,28 @@ export class Table {
     }
     for (const [id, { row }] of await this.locate(this.snapshot, inFiles)) found.set(id, storedRow(this.schema, row))
     return found
+  }
+
+  /**
+   * The acknowledged changes not yet committed (the memtables), net, as one change: what a
+   * follower that has consumed the committed changelog still has to apply.
+   */
+  pendingChanges(): LiveChange {
+    const inserts: Row[] = []
+    const deletes: Row[] = []
+    const latest = new Map<string, { row: Row | null; before: Row | null }>()
+    for (const memtable of [this.frozen, this.active]) {
+      if (!memtable) continue
+      for (const [id, entry] of memtable.entries) {
+        const older = latest.get(id)
+        latest.set(id, { row: entry.row, before: older ? older.before : entry.before })
+      }
+    }
+    for (const { row, before } of latest.values()) {
+      if (before) deletes.push(materializeRow(this.schema, before))
+      if (row) inserts.push(materializeRow(this.schema, row))
+    }
+    return { inserts, deletes }
   }
 
   /** Receives every acknowledged write, in order. Returns the unsubscribe function. */
