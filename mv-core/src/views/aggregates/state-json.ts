@@ -82,6 +82,8 @@ export function encodeValue(value: unknown): unknown {
     case 'boolean':
       return value
     case 'number':
+      // JSON writes -0 as 0; min/max over signed zeros must come back as they were.
+      if (Object.is(value, -0)) return { $number: '-0' }
       return Number.isFinite(value) ? value : { $number: String(value) }
     case 'bigint':
       return { $bigint: value.toString() }
@@ -110,6 +112,7 @@ export function decodeValue(json: unknown): unknown {
     case '$bigint':
       return typeof tagged === 'string' && /^-?\d+$/.test(tagged) ? BigInt(tagged) : undefined
     case '$number':
+      if (tagged === '-0') return -0
       return tagged === 'NaN' ? Number.NaN : tagged === 'Infinity' ? Number.POSITIVE_INFINITY : tagged === '-Infinity' ? Number.NEGATIVE_INFINITY : undefined
     case '$json':
       return typeof tagged === 'object' && tagged !== null ? tagged : undefined
