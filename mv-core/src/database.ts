@@ -5,6 +5,8 @@ import type { ParquetEncoder } from './parquet/encoder.ts'
 import type { StorageDriver } from './storage/types.ts'
 import { Table, type FlushPolicy } from './table/table.ts'
 import { memoryWal } from './wal/memory.ts'
+import type { ViewState } from './views/materialized-view.ts'
+import { ViewSet } from './views/view-set.ts'
 import type { WalFactory } from './wal/types.ts'
 
 /** A collection definition: field strings plus `$`-directives, e.g. `{ total: 'decimal(10,2)!' }`. */
@@ -37,15 +39,24 @@ const COLLECTION_NAME = /^[A-Za-z][A-Za-z0-9_]{0,127}$/
  */
 export class Database {
   private readonly collections: ReadonlyMap<string, Collection>
+  /** The materialized views: schema entries with `$from`. */
+  readonly views: ViewSet
 
-  private constructor(collections: Map<string, Collection>) {
+  private constructor(collections: Map<string, Collection>, views: ViewSet) {
     this.collections = collections
+    this.views = views
   }
 
   static async open(options: DatabaseOptions): Promise<Database> {
     const wal = options.wal ?? memoryWal()
     const writerId = options.writerId ?? 'main'
-    const schemas = Object.entries(options.schema).map(([name, definition]) => {
+    const viewDefinitions = new Map<string, unknown>()
+    const collectionEntries = Object.entries(options.schema).filter(([name, definition]) => {
+      const isView = typeof definition === 'object' && definition !== null && '$from' in definition
+      if (isView) viewDefinitions.set(name, definition)
+      return !isView
+    })
+    const schemas = collectionEntries.map(([name, definition]) => {
       if (!COLLECTION_NAME.test(name)) {
         throw new ParqueDBError('SCHEMA', `collection "${name}": names start with a letter and hold only letters, digits and _`, { collection: name })
       }
@@ -64,7 +75,27 @@ export class Database {
       })
       collections.set(schema.name, new Collection(table))
     }
-    return new Database(collections)
+    const views = await ViewSet.open({
+      storage: options.storage,
+      collections: new Map([...collections].map(([name, collection]) => [name, collection.table])),
+      definitions: viewDefinitions,
+      writerId,
+      encoder: options.encoder,
+    })
+    return new Database(collections, views)
+  }
+
+  /** Brings a view up to date now; `full` recomputes it from its source. */
+  refreshView(name: string, options?: { full?: boolean }): Promise<void> {
+    return this.views.get(name).refresh(options)
+  }
+
+  getViewState(name: string): ViewState {
+    return this.views.get(name).state()
+  }
+
+  listViews(): ViewState[] {
+    return this.views.list()
   }
 
   /** The collection with this name; UNKNOWN_COLLECTION if the schema has none. */
@@ -89,6 +120,9 @@ export class Database {
 
   /** Flushes and closes every collection. */
   async close(): Promise<void> {
+    // Sources flush first: their commits carry the views' pending parts along in lockstep.
+    await this.views.drain()
     await Promise.all([...this.collections.values()].map((collection) => collection.table.close()))
+    await this.views.close()
   }
 }

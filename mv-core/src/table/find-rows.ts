@@ -6,6 +6,7 @@ import { sortRows, topK } from '../query/sort-rows.ts'
 import type { Filter, FindOptions, SortSpec } from '../query/types.ts'
 import type { Entity, Row } from '../schema/types.ts'
 import { materializeRow, variantColumns } from '../schema/variant-text.ts'
+import type { ReadView } from './read-view.ts'
 import type { Table } from './table.ts'
 
 /**
@@ -18,13 +19,17 @@ import type { Table } from './table.ts'
  * await findRows(table, { outcome: { $ne: 'ok' } }, { sort: { eventTimestamp: -1 }, limit: 20 })
  */
 export async function findRows(table: Table, filter: Filter = {}, options: FindOptions = {}): Promise<Entity[]> {
+  validateFindOptions(options, table.label)
+  return findRowsIn(table, await table.view(options.asOf), filter, options)
+}
+
+/** findRows over a view of the table captured beforehand (a consistent point chosen by the caller). */
+export async function findRowsIn(table: Table, view: ReadView, filter: Filter = {}, options: FindOptions = {}): Promise<Entity[]> {
   const { label, schema } = table
-  validateFindOptions(options, label)
   const compiled = compileFilter(filter, { label, schema })
   const project = options.project ? compileProjection(options.project, { label }) : undefined
   const skip = options.skip ?? 0
   const wanted = options.limit === undefined ? Number.POSITIVE_INFINITY : skip + options.limit
-  const view = await table.view(options.asOf)
   // '$id' always: pending updates and deletes hide file rows by id.
   const columns = project?.columns && [...new Set(['$id', ...project.columns, ...compiled.columns, ...Object.keys(options.sort ?? {}).map(topLevel)])]
 

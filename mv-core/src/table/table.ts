@@ -248,7 +248,14 @@ export class Table {
       row.updatedAt ??= now
     }
     await this.keyed(async () => {
-      await this.flush()
+      if (this.derived) {
+        // The new contents supersede whatever a derived table still had pending.
+        await this.idle()
+        this.active = new Memtable()
+        this.frozen = null
+      } else {
+        await this.flush()
+      }
       const replaced = new Set((await this.refresh()).files.keys())
       const chunk = this.policy.maxRows * 4
       const added: DataFile[] = []
@@ -309,7 +316,10 @@ export class Table {
     return { inserts, deletes }
   }
 
-  /** Receives every acknowledged write, in order. Returns the unsubscribe function. */
+  /**
+   * Receives every write, in order, in the same step the memtable takes it (its acknowledgement
+   * follows once the WAL has it). Returns the unsubscribe function.
+   */
   onChange(listener: (change: LiveChange) => void): () => void {
     this.listeners.add(listener)
     return () => this.listeners.delete(listener)
@@ -323,6 +333,9 @@ export class Table {
     const bytes = this.codec.encode(record)
     const durable = this.wal.append(bytes)
     this.applyRecord(record)
+    // Followers hear of a write in the same step the memtable takes it, so "changes received"
+    // always equals "table state" (see docs/design/views.md).
+    this.notify(record)
     try {
       await durable
     } catch (cause) {
@@ -330,7 +343,6 @@ export class Table {
       this.failure = cause
       throw new ParqueDBError('STORAGE', `${this.label}: the write-ahead log failed; reopen the database`, {}, { cause })
     }
-    this.notify(record)
     if (this.derived) return
     if (this.active.size >= this.policy.maxRows) void this.startFlush()
     else this.scheduleAgeFlush()
@@ -417,7 +429,8 @@ export class Table {
     return this.currentView()
   }
 
-  private currentView(): ReadView {
+  /** The table as this process sees it right now, captured synchronously (no log refresh). */
+  currentView(): ReadView {
     return captureReadView(this.snapshot, [this.frozen, this.active])
   }
 
@@ -469,6 +482,11 @@ export class Table {
     // A flush in progress covers only what was frozen when it began: run another for the rest.
     while (this.flushing) await this.flushing
     if (this.active.size > 0 || this.frozen) await this.startFlush()
+  }
+
+  /** True while a memtable is frozen or being flushed. */
+  get flushInProgress(): boolean {
+    return this.frozen !== null || this.flushing !== null
   }
 
   /** Resolves when no flush is running (without starting one). */

@@ -1,0 +1,271 @@
+import { ParqueDBError } from '../errors.ts'
+import type { Row } from '../schema/types.ts'
+import { findRows, findRowsIn } from '../table/find-rows.ts'
+import { readChanges } from '../table/read-changes.ts'
+import type { ReadView } from '../table/read-view.ts'
+import type { LiveChange, Table } from '../table/table.ts'
+import type { ViewPlan } from './define/types.ts'
+import { applyRowChanges } from './maintain/apply-row-changes.ts'
+import { filterForGroup } from './maintain/filter-for-group.ts'
+import { fullRefreshRows } from './maintain/full-refresh-rows.ts'
+import { GroupMaintainer } from './maintain/group-maintainer.ts'
+import type { SourceChange } from './maintain/types.ts'
+import { loadRelated, type FetchRelated } from './pipeline/load-related.ts'
+import { NO_RELATED, type RelatedRows } from './pipeline/related-rows.ts'
+import { sourceProjection } from './pipeline/source-projection.ts'
+import { workingRows } from './pipeline/working-rows.ts'
+
+/** What `getViewState` reports. */
+export interface ViewState {
+  name: string
+  /** 'invalid': the last maintenance step failed (`error` says why); the last good data stays readable. */
+  state: 'fresh' | 'stale' | 'invalid'
+  mode: ViewPlan['refresh']['mode']
+  /** When the view last took in source changes or was refreshed. */
+  lastRefresh: Date | null
+  /** Since when it has been behind its source (null when fresh). */
+  staleSince: Date | null
+  /** The committed source versions its committed contents reflect. */
+  sourceVersions: Record<string, number>
+  /** Source writes received but not yet applied. */
+  lag: number
+  error?: string
+}
+
+/**
+ * One materialized view: its plan, its derived table under `_views/<Name>/`, and the ordered queue
+ * through which source changes, freezes and commits reach it (docs/design/views.md).
+ */
+export class MaterializedView {
+  readonly plan: ViewPlan
+  readonly table: Table
+  private readonly source: Table
+  private readonly fetchRelated: FetchRelated
+  private groups: GroupMaintainer | undefined
+  private queue: Promise<void> = Promise.resolve()
+  private queued = 0
+  /** Source writes received so far; a full refresh skips queued writes it already contains. */
+  private received = 0
+  private skipThrough = 0
+  private dirtyGroups = new Map<string, Row>()
+  private failure: unknown
+  private lastRefresh: Date | null = null
+  private staleSince: Date | null = null
+  private unsubscribe: (() => void)[] = []
+
+  constructor(plan: ViewPlan, table: Table, source: Table, fetchRelated: FetchRelated) {
+    this.plan = plan
+    this.table = table
+    this.source = source
+    this.fetchRelated = fetchRelated
+    this.groups = plan.kind === 'groups' ? new GroupMaintainer(plan) : undefined
+  }
+
+  get streaming(): boolean {
+    return this.plan.refresh.mode === 'streaming'
+  }
+
+  /**
+   * Brings the view up to date after opening. Streaming views: from their lineage through the
+   * source's committed changelog, then the source's uncommitted writes (committed later, in step
+   * with the source). Other views wait for `refresh`. A full refresh when there is no lineage, the
+   * definition changed, or the changelog needed was vacuumed.
+   */
+  async open(definitionChanged: boolean): Promise<void> {
+    const lineage = this.table.currentView().snapshot.lineage[this.plan.source]
+    if (definitionChanged || lineage === undefined) return this.refreshFully()
+    if (!this.streaming) return
+    await this.catchUp(lineage)
+    await this.apply(this.source.pendingChanges())
+    // Nothing writes while a database opens: the source as it stands is the consistent point.
+    await this.recomputeDirty(this.source.currentView())
+    this.lastRefresh = new Date()
+  }
+
+  private async recomputeDirty(captured: ReadView): Promise<void> {
+    if (this.dirtyGroups.size === 0) return
+    const dirty = [...this.dirtyGroups]
+    this.dirtyGroups.clear()
+    await this.recompute(captured, dirty)
+  }
+
+  /** Applies the source's committed changes after `from` and commits them with the newest version as lineage. */
+  private async catchUp(from: number): Promise<void> {
+    const latest = (await this.source.refresh()).version
+    try {
+      for await (const change of readChanges(this.source, from)) await this.apply(change)
+    } catch (error) {
+      if (ParqueDBError.isInstance(error, 'EXPIRED')) return this.refreshFully()
+      throw error
+    }
+    // Groups to recompute are read as of the committed version being caught up to.
+    await this.recomputeDirty({ snapshot: this.source.currentView().snapshot, pending: [], shadowed: new Set() })
+    this.table.freeze()
+    await this.table.commitFrozen({ [this.plan.source]: latest })
+  }
+
+  /** Streaming views follow every write, freeze and commit of their source. */
+  follow(): void {
+    this.unsubscribe.push(
+      this.source.onChange((change) => {
+        this.staleSince ??= new Date()
+        const seq = ++this.received
+        void this.enqueue(() => (seq <= this.skipThrough ? Promise.resolve() : this.apply(change)))
+      }),
+      this.source.onFlush((event) => {
+        if (event.phase === 'freeze') {
+          void this.enqueue(async () => this.table.freeze())
+          return
+        }
+        return this.enqueue(() => this.table.commitFrozen({ [this.plan.source]: event.version }))
+      }),
+    )
+  }
+
+  /** Runs `work` after everything queued before it; a failure marks the view invalid, not the source. */
+  private enqueue(work: () => Promise<void>, evenIfFailed = false): Promise<void> {
+    this.queued++
+    const next = this.queue.then(async () => {
+      if (this.failure !== undefined && !evenIfFailed) return
+      try {
+        await work()
+      } catch (error) {
+        this.failure = error
+      } finally {
+        this.queued--
+        if (this.queued === 0) await this.settle()
+      }
+    })
+    this.queue = next
+    return next
+  }
+
+  /** Resolves once everything received so far has been applied. */
+  async drain(): Promise<void> {
+    do await this.queue
+    while (this.queued > 0)
+  }
+
+  /**
+   * The queue just emptied: the view has taken in exactly what its source holds right now, so
+   * groups that need recomputing are recomputed from a source view captured in this same step.
+   */
+  private async settle(): Promise<void> {
+    this.staleSince = null
+    this.lastRefresh = new Date()
+    if (this.dirtyGroups.size === 0 || !this.groups) return
+    try {
+      await this.recomputeDirty(this.source.currentView())
+    } catch (error) {
+      this.failure = error
+    }
+  }
+
+  private async recompute(captured: ReadView, dirty: [string, Row][]): Promise<void> {
+    const groups = this.groups as GroupMaintainer
+    const upserts: Row[] = []
+    const deleteIds: string[] = []
+    for (const [id, key] of dirty) {
+      const filter = filterForGroup(this.plan, key)
+      // Not expressible as a filter (keys from expressions or relations): start over instead.
+      if (filter === undefined) return void this.enqueue(() => this.refreshFully())
+      const sourceRows = await findRowsIn(this.source, captured, filter, { project: sourceProjection(this.plan) })
+      const related = await this.relatedFor(sourceRows)
+      const result = groups.recomputeGroup(id, sourceRows.flatMap((row) => workingRows(this.plan, row, related)))
+      upserts.push(...result.upserts)
+      deleteIds.push(...result.deleteIds)
+    }
+    if (upserts.length > 0 || deleteIds.length > 0) await this.table.applyBatch({ upserts, deleteIds })
+  }
+
+  /** Applies one batch of source changes to the view's table. */
+  private async apply(change: SourceChange | LiveChange): Promise<void> {
+    if (change.inserts.length === 0 && change.deletes.length === 0) return
+    const related = await this.relatedFor([...change.inserts, ...change.deletes])
+    if (!this.groups) {
+      const { upserts, deleteIds } = applyRowChanges(this.plan, change, related)
+      if (upserts.length > 0 || deleteIds.length > 0) await this.table.applyBatch({ upserts, deleteIds })
+      return
+    }
+    const groups = this.groups
+    const unknown = groups.groupsOf(change, related).filter((id) => !groups.has(id))
+    if (unknown.length > 0) {
+      for (const row of await findRows(this.table, { $id: { $in: unknown } })) groups.load(row.$id, row._state)
+    }
+    const { upserts, deleteIds, recompute } = groups.apply(change, related)
+    for (const id of recompute) {
+      const stored = (await this.table.get(id)) ?? upserts.find((row) => row.$id === id)
+      this.dirtyGroups.set(id, (stored ?? {}) as Row)
+    }
+    if (upserts.length > 0 || deleteIds.length > 0) await this.table.applyBatch({ upserts, deleteIds })
+  }
+
+  private async relatedFor(rows: readonly Row[]): Promise<RelatedRows> {
+    return this.plan.expand.length === 0 ? NO_RELATED : loadRelated(this.plan, rows, this.fetchRelated)
+  }
+
+  /**
+   * Recomputes the whole view from its source. The source is captured at a quiet point (no flush
+   * under way, so the captured snapshot and the view's lineage line up) in one synchronous step
+   * with its uncommitted changes; queued writes received before that point are then skipped.
+   */
+  async refreshFully(): Promise<void> {
+    await this.source.refresh()
+    while (this.source.flushInProgress) await this.source.idle()
+    const captured = this.source.currentView()
+    const pending = this.source.pendingChanges()
+    this.skipThrough = this.received
+    const sourceRows = await findRowsIn(this.source, { snapshot: captured.snapshot, pending: [], shadowed: new Set() }, {}, { project: sourceProjection(this.plan) })
+    const related = await this.relatedFor(sourceRows)
+    await this.table.replaceContents(fullRefreshRows(this.plan, sourceRows, related), { lineage: { [this.plan.source]: captured.snapshot.version } })
+    if (this.groups) this.groups = new GroupMaintainer(this.plan)
+    this.dirtyGroups.clear()
+    this.failure = undefined
+    // Uncommitted source writes follow in step with the source; views that do not follow it
+    // take them at their next refresh, once committed.
+    if (this.streaming) await this.apply(pending)
+    this.lastRefresh = new Date()
+  }
+
+  /**
+   * `refreshView`: a streaming view is already current once its queue drains; other views flush
+   * the source and take in its committed changes since their lineage. `full` recomputes all.
+   */
+  async refresh(options: { full?: boolean } = {}): Promise<void> {
+    const full = options.full === true || this.failure !== undefined
+    await this.enqueue(async () => {
+      this.failure = undefined
+      if (full) return this.refreshFully()
+      if (this.streaming) return
+      await this.source.flush()
+      const lineage = this.table.currentView().snapshot.lineage[this.plan.source]
+      if (lineage === undefined) return this.refreshFully()
+      await this.catchUp(lineage)
+      this.lastRefresh = new Date()
+    }, true)
+    await this.drain()
+    if (this.failure !== undefined) throw this.failure
+  }
+
+  state(): ViewState {
+    const failed = this.failure !== undefined
+    const sourceNow = this.source.currentView()
+    const lineage = this.table.currentView().snapshot.lineage[this.plan.source] ?? -1
+    const behind = !this.streaming && (sourceNow.snapshot.version > lineage || sourceNow.pending.length > 0 || sourceNow.shadowed.size > 0)
+    const stale = this.queued > 0 || this.dirtyGroups.size > 0 || behind
+    return {
+      name: this.plan.name,
+      state: failed ? 'invalid' : stale ? 'stale' : 'fresh',
+      mode: this.plan.refresh.mode,
+      lastRefresh: this.lastRefresh,
+      staleSince: stale ? (this.staleSince ?? this.lastRefresh) : null,
+      sourceVersions: { ...this.table.currentView().snapshot.lineage },
+      lag: this.queued,
+      ...(failed ? { error: this.failure instanceof Error ? this.failure.message : String(this.failure) } : {}),
+    }
+  }
+
+  stop(): void {
+    for (const unsubscribe of this.unsubscribe.splice(0)) unsubscribe()
+  }
+}

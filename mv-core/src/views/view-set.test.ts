@@ -1,0 +1,118 @@
+import { describe, expect, it } from 'vitest'
+import { Database } from '../database.ts'
+import { memoryStorage } from '../storage/memory.ts'
+import { generateTailEvents, tailEventsDefinition } from '../testing/tail-events.ts'
+import { memoryWal } from '../wal/memory.ts'
+import type { Row } from '../schema/types.ts'
+
+const schema = {
+  TailEvents: tailEventsDefinition,
+  WorkerErrors: {
+    $from: 'TailEvents',
+    $filter: { $or: [{ outcome: { $ne: 'ok' } }, { 'exceptions.0': { $exists: true } }] },
+    $select: { scriptName: '$scriptName', outcome: '$outcome', exceptionName: '$exceptions.0.name', timestamp: '$eventTimestamp' },
+  },
+  WorkerLogs: {
+    $from: 'TailEvents',
+    $unnest: 'logs',
+    $select: { scriptName: '$scriptName', level: '$logs.level', timestamp: '$logs.timestamp' },
+  },
+  ScriptStats: {
+    $from: 'TailEvents',
+    $groupBy: ['scriptName', { hour: '$eventTimestamp' }],
+    $compute: {
+      requests: { $count: '*' },
+      errors: { $sum: { $cond: [{ $ne: ['$outcome', 'ok'] }, 1, 0] } },
+      avgWall: { $avg: 'wallTime' },
+      maxWall: { $max: 'wallTime' },
+      p95Wall: { $percentile: ['wallTime', 0.95] },
+    },
+  },
+  HourlyTotals: {
+    $from: 'ScriptStats',
+    $groupBy: [{ day: '$hour' }],
+    $compute: { requests: { $sum: 'requests' }, scripts: { $count: '*' } },
+  },
+}
+
+const VIEWS = ['WorkerErrors', 'WorkerLogs', 'ScriptStats', 'HourlyTotals'] as const
+
+function normalize(rows: Row[]): unknown[] {
+  return rows
+    .map(({ createdAt: _c, updatedAt: _u, ...rest }) => rest)
+    .sort((a, b) => (String(a.$id) < String(b.$id) ? -1 : 1))
+    .map((row) => JSON.parse(JSON.stringify(row, (_key, value: unknown) => (typeof value === 'number' ? Number(value.toPrecision(12)) : value))) as unknown)
+}
+
+/** Each view's rows as maintained incrementally, then as a full refresh computes them. */
+async function incrementalAndFull(db: Database, name: string) {
+  await db.views.drain()
+  const incremental = normalize(await db.views.find(name, {}))
+  await db.refreshView(name, { full: true })
+  const full = normalize(await db.views.find(name, {}))
+  return { incremental, full }
+}
+
+describe('materialized views through the database', () => {
+  it('stay equal to a full refresh under inserts, updates, deletes and flushes, also across a crash', async () => {
+    const storage = memoryStorage()
+    const wal = memoryWal()
+    const open = () => Database.open({ storage, wal, schema, flush: { maxRows: 400, maxAgeMs: 60_000, rowGroupSize: 100 } })
+    let db = await open()
+    const tail = db.collection('TailEvents')
+    const events = generateTailEvents({ count: 1_500, seed: 3 })
+    const created = []
+    for (let i = 0; i < events.length; i += 250) created.push(...(await tail.bulkCreate(events.slice(i, i + 250))))
+    for (const entity of created.slice(0, 60)) await tail.update(entity.$id, { outcome: 'exception', wallTime: 5_000 })
+    for (const entity of created.slice(60, 120)) await tail.delete(entity.$id)
+    await db.flush()
+    for (const entity of created.slice(120, 150)) await tail.update(entity.$id, { wallTime: 1 })
+
+    const errors = await db.views.find('WorkerErrors', { outcome: 'exception' })
+    expect(errors.length).toBeGreaterThan(60)
+    expect(Object.keys(errors[0]!).sort()).toEqual(['$id', 'createdAt', 'exceptionName', 'outcome', 'scriptName', 'timestamp', 'updatedAt'])
+    const stats = await db.views.find('ScriptStats', {})
+    expect(stats.reduce((sum, row) => sum + (row.requests as number), 0)).toBe(1_500 - 60)
+    expect(stats[0]).not.toHaveProperty('_state')
+    expect(db.getViewState('ScriptStats')).toMatchObject({ state: 'fresh', lag: 0 })
+
+    for (const name of VIEWS) {
+      const { incremental, full } = await incrementalAndFull(db, name)
+      expect(incremental, `${name} before the crash`).toEqual(full)
+    }
+
+    // A crash: nothing closed. Views reopen at their lineage and catch up from the source.
+    await tail.update(created[200]!.$id, { outcome: 'canceled' })
+    await tail.delete(created[201]!.$id)
+    await db.views.drain()
+    const before = new Map<string, unknown[]>()
+    for (const name of VIEWS) before.set(name, normalize(await db.views.find(name, {})))
+    await tail.table.idle()
+    db = await open()
+    // The cascade (HourlyTotals over ScriptStats) does not yet recover exactly after a crash
+    // that follows a full refresh upstream: docs/design/views.md, "Open problems".
+    const recovered = VIEWS.filter((name) => name !== 'HourlyTotals')
+    for (const name of recovered) expect(normalize(await db.views.find(name, {})), name).toEqual(before.get(name))
+    for (const name of recovered) {
+      const { incremental, full } = await incrementalAndFull(db, name)
+      expect(incremental, name).toEqual(full)
+    }
+    await db.close()
+  }, 60_000)
+
+  it('records lineage with the source version at each source commit', async () => {
+    const db = await Database.open({ storage: memoryStorage(), schema, flush: { maxAgeMs: 60_000 } })
+    const tail = db.collection('TailEvents')
+    await tail.bulkCreate(generateTailEvents({ count: 50, seed: 1 }))
+    await db.flush()
+    await db.views.drain()
+    const version = await tail.version()
+    for (const state of db.listViews()) expect(state.sourceVersions, state.name).toEqual(state.name === 'HourlyTotals' ? { ScriptStats: expect.any(Number) } : { TailEvents: version })
+    await db.close()
+  })
+
+  it('rejects invalid definitions at open, naming the view and directive', async () => {
+    await expect(Database.open({ storage: memoryStorage(), schema: { TailEvents: tailEventsDefinition, Bad: { $from: 'TailEvents', $compute: { n: { $summ: 'x' } } } } })).rejects.toThrow(/view "Bad": \$compute\.n/)
+    await expect(Database.open({ storage: memoryStorage(), schema: { Bad: { $from: 'Nowhere' } } })).rejects.toThrow(/view "Bad": \$from/)
+  })
+})
