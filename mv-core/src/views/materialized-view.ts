@@ -52,6 +52,8 @@ export class MaterializedView {
   private lastRefresh: Date | null = null
   private staleSince: Date | null = null
   private unsubscribe: (() => void)[] = []
+  /** Views that read this one: a full refresh here replaces what they were derived from. */
+  readonly dependants: MaterializedView[] = []
 
   constructor(plan: ViewPlan, table: Table, source: Table, fetchRelated: FetchRelated) {
     this.plan = plan
@@ -114,7 +116,14 @@ export class MaterializedView {
       }),
       this.source.onFlush((event) => {
         if (event.phase === 'freeze') {
-          void this.enqueue(async () => this.table.freeze())
+          // The source as it stands at its freeze is exactly what the view holds once the queue
+          // reaches this point: groups awaiting a recompute are settled against it, so the
+          // frozen part committed with this version is exact.
+          const atFreeze = this.groups ? this.source.currentView() : undefined
+          void this.enqueue(async () => {
+            if (atFreeze) await this.recomputeDirty(atFreeze)
+            this.table.freeze()
+          })
           return
         }
         return this.enqueue(() => this.table.commitFrozen({ [this.plan.source]: event.version }))
@@ -225,6 +234,14 @@ export class MaterializedView {
     // take them at their next refresh, once committed.
     if (this.streaming) await this.apply(pending)
     this.lastRefresh = new Date()
+    // Dependants cannot follow a replacement change by change: they start over too. Queued
+    // behind everything they have received, so they capture this view as it now stands.
+    for (const dependant of this.dependants) dependant.requestFullRefresh()
+  }
+
+  /** Queues a full refresh without waiting for it (its failure marks this view invalid). */
+  requestFullRefresh(): void {
+    void this.enqueue(() => this.refreshFully(), true)
   }
 
   /**

@@ -75,6 +75,7 @@ export class ViewSet {
       const stored = await options.storage.get(metaKey)
       const meta = stored ? (JSON.parse(decoder.decode(stored)) as ViewMeta) : undefined
       const view = new MaterializedView(plan, table, source, fetchRelated)
+      views.get(plan.source)?.dependants.push(view)
       await view.open(meta !== undefined && meta.hash !== plan.hash)
       if (meta?.hash !== plan.hash) {
         await options.storage.put(metaKey, JSON.stringify({ name: plan.name, hash: plan.hash, definition: plan.definition } satisfies ViewMeta))
@@ -101,7 +102,7 @@ export class ViewSet {
    */
   async find(name: string, filter?: Filter, options?: FindOptions): Promise<Entity[]> {
     const view = this.get(name)
-    if (view.streaming) await view.drain()
+    if (view.streaming) await this.drainThrough(view)
     const rows = await findRows(view.table, filter, options)
     for (const hidden of view.plan.hiddenFields) for (const row of rows) delete row[hidden]
     return rows
@@ -109,6 +110,13 @@ export class ViewSet {
 
   list(): ViewState[] {
     return [...this.views.values()].map((view) => view.state())
+  }
+
+  /** Drains a view and, first, every view it reads from (a cascade is only as fresh as its upstream). */
+  private async drainThrough(view: MaterializedView): Promise<void> {
+    const chain: MaterializedView[] = []
+    for (let current: MaterializedView | undefined = view; current; current = this.views.get(current.plan.source)) chain.unshift(current)
+    for (const link of chain) await link.drain()
   }
 
   /** Waits until every view has applied what its source received so far. */
