@@ -98,6 +98,25 @@ export class Database {
     return this.views.list()
   }
 
+  /** Adds a view to the open database: `db.registerView('Errors', { $from: 'TailEvents', $filter: ... })`. */
+  registerView(name: string, definition: CollectionDefinition): Promise<ViewState> {
+    return this.views.register(name, definition)
+  }
+
+  /** Changes directives of a view: `alterView('Daily', { $refresh: { mode: 'manual' } })`. */
+  alterView(name: string, patch: CollectionDefinition): Promise<ViewState> {
+    return this.views.alter(name, patch)
+  }
+
+  /** Removes a view and its data; views reading it turn invalid. */
+  dropView(name: string): Promise<void> {
+    return this.views.drop(name)
+  }
+
+  vacuumView(name: string, options?: { retentionDays?: number }) {
+    return this.views.vacuum(name, options)
+  }
+
   /** The collection with this name; UNKNOWN_COLLECTION if the schema has none. */
   collection(name: string): Collection {
     const collection = this.collections.get(name)

@@ -484,6 +484,11 @@ export class Table {
     if (this.active.size > 0 || this.frozen) await this.startFlush()
   }
 
+  /** A derived table (a view's output) flushes only in step with its source. */
+  get isDerived(): boolean {
+    return this.derived
+  }
+
   /** True while a memtable is frozen or being flushed. */
   get flushInProgress(): boolean {
     return this.frozen !== null || this.flushing !== null

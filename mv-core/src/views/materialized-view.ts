@@ -39,7 +39,7 @@ export interface ViewState {
 export class MaterializedView {
   readonly plan: ViewPlan
   readonly table: Table
-  private readonly source: Table
+  private source: Table
   private readonly fetchRelated: FetchRelated
   private groups: GroupMaintainer | undefined
   private queue: Promise<void> = Promise.resolve()
@@ -219,6 +219,8 @@ export class MaterializedView {
    * with its uncommitted changes; queued writes received before that point are then skipped.
    */
   async refreshFully(): Promise<void> {
+    // Views that do not follow their source reflect a committed version: commit what is acknowledged.
+    if (!this.streaming && !this.source.isDerived) await this.source.flush()
     await this.source.refresh()
     while (this.source.flushInProgress) await this.source.idle()
     const captured = this.source.currentView()
@@ -254,7 +256,8 @@ export class MaterializedView {
       this.failure = undefined
       if (full) return this.refreshFully()
       if (this.streaming) return
-      await this.source.flush()
+      // A view over a view reads its committed contents, which follow their own source.
+      if (!this.source.isDerived) await this.source.flush()
       const lineage = this.table.currentView().snapshot.lineage[this.plan.source]
       if (lineage === undefined) return this.refreshFully()
       await this.catchUp(lineage)
@@ -280,6 +283,19 @@ export class MaterializedView {
       lag: this.queued,
       ...(failed ? { error: this.failure instanceof Error ? this.failure.message : String(this.failure) } : {}),
     }
+  }
+
+  /** Its source view was reopened under a new definition: follow the new table and start over. */
+  rebind(source: Table): void {
+    this.stop()
+    this.source = source
+    if (this.streaming) this.follow()
+    this.requestFullRefresh()
+  }
+
+  /** Marks the view invalid (its source is gone); its last data stays readable. */
+  invalidate(reason: unknown): void {
+    this.failure = reason
   }
 
   stop(): void {

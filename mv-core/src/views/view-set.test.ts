@@ -159,3 +159,42 @@ describe('materialized views under random workloads', () => {
     )
   }, 120_000)
 })
+
+describe('managing views', () => {
+  it('registers, alters, refreshes manual views on demand, vacuums and drops', async () => {
+    const storage = memoryStorage()
+    const db = await Database.open({ storage, schema: { TailEvents: tailEventsDefinition }, flush: { maxAgeMs: 60_000 } })
+    const tail = db.collection('TailEvents')
+    await tail.bulkCreate(generateTailEvents({ count: 200, seed: 5 }))
+    const count = async (name: string) => (await db.views.find(name, {})).reduce((sum, row) => sum + (row.n as number), 0)
+
+    expect(await db.registerView('PerScript', { $from: 'TailEvents', $groupBy: ['scriptName'], $compute: { n: { $count: '*' } } })).toMatchObject({ state: 'fresh' })
+    await db.registerView('Total', { $from: 'PerScript', $compute: { n: { $sum: 'n' } } })
+    expect(await count('PerScript')).toBe(200)
+    expect(await count('Total')).toBe(200)
+    await expect(db.registerView('PerScript', { $from: 'TailEvents' })).rejects.toThrow(/already taken/)
+    await expect(db.registerView('Broken', { $from: 'TailEvents', $compute: { n: { $summ: 'x' } } })).rejects.toThrow(/view "Broken"/)
+
+    // Manual: writes do not reach it until refreshView.
+    await db.alterView('PerScript', { $refresh: { mode: 'manual' } })
+    await tail.bulkCreate(generateTailEvents({ count: 50, seed: 6 }))
+    expect(await count('PerScript')).toBe(200)
+    expect(db.getViewState('PerScript')).toMatchObject({ state: 'stale', mode: 'manual' })
+    await db.refreshView('PerScript')
+    expect(await count('PerScript')).toBe(250)
+    expect(db.getViewState('PerScript')).toMatchObject({ state: 'fresh' })
+    await db.refreshView('Total')
+    expect(await count('Total')).toBe(250)
+
+    expect((await db.vacuumView('PerScript', { retentionDays: 0 })).deleted.length).toBeGreaterThanOrEqual(0)
+    expect(await count('PerScript')).toBe(250)
+    await expect(db.vacuumView('PerScript', { retentionDays: -1 })).rejects.toThrow(/retentionDays/)
+
+    await db.dropView('PerScript')
+    expect(db.listViews().map((view) => view.name)).toEqual(['Total'])
+    expect(db.getViewState('Total')).toMatchObject({ state: 'invalid', error: expect.stringMatching(/source view "PerScript" was dropped/) })
+    expect(await storage.list('_views/PerScript/')).toEqual([])
+    expect(() => db.getViewState('PerScript')).toThrow(/unknown view "PerScript"/)
+    await db.close()
+  })
+})

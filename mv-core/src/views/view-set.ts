@@ -7,6 +7,8 @@ import { Table } from '../table/table.ts'
 import { memoryWal } from '../wal/memory.ts'
 import { ParqueDBError } from '../errors.ts'
 import { parseViews } from './define/parse-view.ts'
+import type { ViewPlan } from './define/types.ts'
+import { vacuumTable, type VacuumResult } from '../table/vacuum-table.ts'
 import { MaterializedView, type ViewState } from './materialized-view.ts'
 import type { FetchRelated } from './pipeline/load-related.ts'
 
@@ -33,57 +35,149 @@ const decoder = new TextDecoder()
  * under `_views/<Name>/`, caught up from its lineage, and following its source.
  */
 export class ViewSet {
-  private readonly views: ReadonlyMap<string, MaterializedView>
+  private readonly views = new Map<string, MaterializedView>()
+  private readonly definitions: Map<string, unknown>
+  private readonly options: ViewSetOptions
+  private readonly wal = memoryWal() // derived tables need no durability of their own
 
-  private constructor(views: Map<string, MaterializedView>) {
-    this.views = views
+  private constructor(options: ViewSetOptions) {
+    this.options = options
+    this.definitions = new Map(options.definitions)
   }
 
   static async open(options: ViewSetOptions): Promise<ViewSet> {
-    const schemas = new Map<string, CollectionSchema>([...options.collections].map(([name, table]) => [name, table.schema]))
-    const plans = parseViews({ collections: schemas, views: options.definitions })
-    const wal = memoryWal() // derived tables need no durability of their own
-    const views = new Map<string, MaterializedView>()
-    const tableOf = (name: string): Table | undefined => options.collections.get(name) ?? views.get(name)?.table
-    const fetchRelated: FetchRelated = async (needs) => {
-      const found: [string, Row[]][] = []
-      for (const [collection, ids] of needs.ids) {
-        const table = tableOf(collection)
-        if (table) found.push([collection, await findRows(table, { $id: { $in: [...ids] } })])
-      }
-      for (const [collection, byField] of needs.referencing) {
-        const table = tableOf(collection)
-        if (!table) continue
-        for (const [field, ids] of byField) found.push([collection, await findRows(table, { [field]: { $in: [...ids] } })])
-      }
-      return found
+    const set = new ViewSet(options)
+    for (const plan of set.parseAll().values()) await set.openView(plan)
+    return set
+  }
+
+  private parseAll(): ReadonlyMap<string, ViewPlan> {
+    const schemas = new Map<string, CollectionSchema>([...this.options.collections].map(([name, table]) => [name, table.schema]))
+    return parseViews({ collections: schemas, views: this.definitions })
+  }
+
+  private tableOf(name: string): Table | undefined {
+    return this.options.collections.get(name) ?? this.views.get(name)?.table
+  }
+
+  private readonly fetchRelated: FetchRelated = async (needs) => {
+    const found: [string, Row[]][] = []
+    for (const [collection, ids] of needs.ids) {
+      const table = this.tableOf(collection)
+      if (table) found.push([collection, await findRows(table, { $id: { $in: [...ids] } })])
     }
-    for (const plan of plans.values()) {
-      const source = tableOf(plan.source)
-      if (!source) throw new ParqueDBError('SCHEMA', `view "${plan.name}": $from: "${plan.source}" is not open`, { view: plan.name })
-      const prefix = `_views/${plan.name}/`
-      const table = await Table.open({
-        storage: options.storage,
-        wal: await wal(plan.name),
-        schema: plan.outputSchema,
-        prefix,
-        writerId: options.writerId,
-        derived: true,
-        encoder: options.encoder,
-      })
-      const metaKey = `${prefix}_meta.json`
-      const stored = await options.storage.get(metaKey)
-      const meta = stored ? (JSON.parse(decoder.decode(stored)) as ViewMeta) : undefined
-      const view = new MaterializedView(plan, table, source, fetchRelated)
-      views.get(plan.source)?.dependants.push(view)
-      await view.open(meta !== undefined && meta.hash !== plan.hash)
-      if (meta?.hash !== plan.hash) {
-        await options.storage.put(metaKey, JSON.stringify({ name: plan.name, hash: plan.hash, definition: plan.definition } satisfies ViewMeta))
-      }
-      if (view.streaming) view.follow()
-      views.set(plan.name, view)
+    for (const [collection, byField] of needs.referencing) {
+      const table = this.tableOf(collection)
+      if (!table) continue
+      for (const [field, ids] of byField) found.push([collection, await findRows(table, { [field]: { $in: [...ids] } })])
     }
-    return new ViewSet(views)
+    return found
+  }
+
+  /** Opens a view's table, brings it up to date (fully, if its definition changed) and starts it. */
+  private async openView(plan: ViewPlan): Promise<MaterializedView> {
+    const { storage } = this.options
+    const source = this.tableOf(plan.source)
+    if (!source) throw new ParqueDBError('SCHEMA', `view "${plan.name}": $from: "${plan.source}" is not open`, { view: plan.name })
+    const prefix = `_views/${plan.name}/`
+    const table = await Table.open({
+      storage,
+      wal: await this.wal(plan.name),
+      schema: plan.outputSchema,
+      prefix,
+      writerId: this.options.writerId,
+      derived: true,
+      encoder: this.options.encoder,
+    })
+    const metaKey = `${prefix}_meta.json`
+    const stored = await storage.get(metaKey)
+    const meta = stored ? (JSON.parse(decoder.decode(stored)) as ViewMeta) : undefined
+    const view = new MaterializedView(plan, table, source, this.fetchRelated)
+    this.views.get(plan.source)?.dependants.push(view)
+    await view.open(meta !== undefined && meta.hash !== plan.hash)
+    if (meta?.hash !== plan.hash) {
+      await storage.put(metaKey, JSON.stringify({ name: plan.name, hash: plan.hash, definition: plan.definition } satisfies ViewMeta))
+    }
+    if (view.streaming) view.follow()
+    this.views.set(plan.name, view)
+    return view
+  }
+
+  /** Adds a view to the open database (`db.registerView`); it is computed from its source at once. */
+  async register(name: string, definition: unknown): Promise<ViewState> {
+    if (this.views.has(name) || this.options.collections.has(name)) {
+      throw new ParqueDBError('SCHEMA', `view "${name}": the name is already taken by a ${this.views.has(name) ? 'view' : 'collection'}`, { view: name })
+    }
+    this.definitions.set(name, definition)
+    try {
+      const plan = this.parseAll().get(name) as ViewPlan
+      return (await this.openView(plan)).state()
+    } catch (error) {
+      this.definitions.delete(name)
+      throw error
+    }
+  }
+
+  /**
+   * Changes a view's definition (`alterView`): `patch` replaces the directives it names
+   * (`{ $refresh: { mode: 'scheduled', schedule: '0 * * * *' } }`). A change to what the view
+   * computes refreshes it fully; a change of refresh settings only starts or stops following.
+   */
+  async alter(name: string, patch: Readonly<Record<string, unknown>>): Promise<ViewState> {
+    const current = this.get(name)
+    const previous = this.definitions.get(name) as Record<string, unknown>
+    this.definitions.set(name, { ...previous, ...patch })
+    let plan: ViewPlan
+    try {
+      plan = this.parseAll().get(name) as ViewPlan
+    } catch (error) {
+      this.definitions.set(name, previous)
+      throw error
+    }
+    await current.drain()
+    current.stop()
+    this.detach(current)
+    await current.table.close()
+    const reopened = await this.openView(plan)
+    for (const dependant of current.dependants) {
+      reopened.dependants.push(dependant)
+      dependant.rebind(reopened.table)
+    }
+    return reopened.state()
+  }
+
+  /**
+   * Removes a view and its data (`dropView`). Views that read it stop and turn invalid, with the
+   * reason in their state.
+   */
+  async drop(name: string): Promise<void> {
+    const view = this.get(name)
+    await view.drain()
+    view.stop()
+    this.detach(view)
+    await view.table.close()
+    for (const dependant of view.dependants) {
+      dependant.stop()
+      dependant.invalidate(new ParqueDBError('NOT_FOUND', `view "${dependant.plan.name}": its source view "${name}" was dropped`, { view: dependant.plan.name, source: name }))
+    }
+    const { storage } = this.options
+    for (const object of await storage.list(`_views/${name}/`)) await storage.delete(object.key)
+    this.views.delete(name)
+    this.definitions.delete(name)
+  }
+
+  /** Deletes a view's files that no version younger than the retention needs (`vacuumView`). */
+  async vacuum(name: string, options: { retentionDays?: number } = {}): Promise<VacuumResult> {
+    const days = options.retentionDays ?? 7
+    if (!(days >= 0)) throw new ParqueDBError('VALIDATION', `view "${name}": vacuumView: retentionDays must be a non-negative number`, { view: name })
+    return vacuumTable(this.get(name).table, { retentionMs: days * 86_400_000 })
+  }
+
+  private detach(view: MaterializedView): void {
+    const upstream = this.views.get(view.plan.source)
+    if (!upstream) return
+    const index = upstream.dependants.indexOf(view)
+    if (index >= 0) upstream.dependants.splice(index, 1)
   }
 
   get(name: string): MaterializedView {
@@ -110,6 +204,10 @@ export class ViewSet {
 
   list(): ViewState[] {
     return [...this.views.values()].map((view) => view.state())
+  }
+
+  names(): string[] {
+    return [...this.views.keys()]
   }
 
   /** Drains a view and, first, every view it reads from (a cascade is only as fresh as its upstream). */
