@@ -52,6 +52,7 @@ export class MaterializedView {
   private lastRefresh: Date | null = null
   private staleSince: Date | null = null
   private unsubscribe: (() => void)[] = []
+  private refreshQueued = false
   /** Views that read this one: a full refresh here replaces what they were derived from. */
   readonly dependants: MaterializedView[] = []
 
@@ -241,9 +242,22 @@ export class MaterializedView {
     for (const dependant of this.dependants) dependant.requestFullRefresh()
   }
 
-  /** Queues a full refresh without waiting for it (its failure marks this view invalid). */
+  /** Queues a full refresh without waiting for it (its failure marks this view invalid); bursts share one. */
   requestFullRefresh(): void {
-    void this.enqueue(() => this.refreshFully(), true)
+    if (this.refreshQueued) return
+    this.refreshQueued = true
+    void this.enqueue(async () => {
+      this.refreshQueued = false
+      await this.refreshFully()
+    }, true)
+  }
+
+  /**
+   * `$expand` views also read related collections. A change there re-derives the view: for now
+   * by a full refresh (correct, not yet incremental), queued once per burst of changes.
+   */
+  followRelated(tables: readonly Table[]): void {
+    for (const table of tables) this.unsubscribe.push(table.onChange(() => this.requestFullRefresh()))
   }
 
   /**

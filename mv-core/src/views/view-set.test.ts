@@ -198,3 +198,32 @@ describe('managing views', () => {
     await db.close()
   })
 })
+
+describe('$expand views', () => {
+  it('re-derive rows when a related entity changes', async () => {
+    const db = await Database.open({
+      storage: memoryStorage(),
+      schema: {
+        Customer: { name: 'string!', tier: 'string?' },
+        Order: { total: 'decimal(10,2)!', status: 'string!', customer: '-> Customer' },
+        OrderAnalytics: { $from: 'Order', $expand: ['customer'], $flatten: { customer: 'buyer' } },
+      },
+    })
+    const [ada, bob] = await db.collection('Customer').bulkCreate([{ name: 'Ada', tier: 'gold' }, { name: 'Bob' }])
+    await db.collection('Order').bulkCreate([
+      { total: 10, status: 'paid', customer: ada!.$id },
+      { total: 20, status: 'new', customer: bob!.$id },
+    ])
+    const rows = async () => (await db.views.find('OrderAnalytics', {}, { sort: { total: 1 } })).map((row) => [row.total, row.buyer_name, row.buyer_tier])
+    expect(await rows()).toEqual([
+      [10, 'Ada', 'gold'],
+      [20, 'Bob', null],
+    ])
+    await db.collection('Customer').update(bob!.$id, { tier: 'silver', name: 'Robert' })
+    expect(await rows()).toEqual([
+      [10, 'Ada', 'gold'],
+      [20, 'Robert', 'silver'],
+    ])
+    await db.close()
+  })
+})

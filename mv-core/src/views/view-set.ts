@@ -94,11 +94,17 @@ export class ViewSet {
     const meta = stored ? (JSON.parse(decoder.decode(stored)) as ViewMeta) : undefined
     const view = new MaterializedView(plan, table, source, this.fetchRelated)
     this.views.get(plan.source)?.dependants.push(view)
-    await view.open(meta !== undefined && meta.hash !== plan.hash)
+    // Related collections are not part of a view's lineage: an $expand view starts over on open.
+    await view.open((meta !== undefined && meta.hash !== plan.hash) || plan.expand.length > 0)
     if (meta?.hash !== plan.hash) {
       await storage.put(metaKey, JSON.stringify({ name: plan.name, hash: plan.hash, definition: plan.definition } satisfies ViewMeta))
     }
-    if (view.streaming) view.follow()
+    if (view.streaming) {
+      view.follow()
+      const related = new Set(plan.expand.flatMap((path) => path.steps.flatMap((step) => [step.from, step.target])))
+      related.delete(plan.source)
+      view.followRelated([...related].map((name) => this.tableOf(name)).filter((table): table is Table => table !== undefined))
+    }
     this.views.set(plan.name, view)
     return view
   }
