@@ -3,6 +3,17 @@ import { findSelectiveBenchmark } from './find-selective.ts'
 import { ingestTailBenchmarks } from './ingest-tail.ts'
 import { rssIngestBenchmark } from './rss-ingest.ts'
 import { scanTwoColumnsBenchmark } from './scan-2col.ts'
+import { viewFullGroupByBenchmark } from './view-full-groupby.ts'
+import { viewIncrementalGroupByBenchmark } from './view-incremental.ts'
+import { viewRetractBenchmark } from './view-retract.ts'
 
 /** Every benchmark, in the order the runner runs them. Add new suites here. */
-export const benchmarks: readonly BenchmarkDefinition[] = [...ingestTailBenchmarks, findSelectiveBenchmark, scanTwoColumnsBenchmark, rssIngestBenchmark]
+export const benchmarks: readonly BenchmarkDefinition[] = [
+  ...ingestTailBenchmarks,
+  findSelectiveBenchmark,
+  scanTwoColumnsBenchmark,
+  viewIncrementalGroupByBenchmark,
+  viewFullGroupByBenchmark,
+  viewRetractBenchmark,
+  rssIngestBenchmark,
+]
