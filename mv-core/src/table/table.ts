@@ -317,6 +317,29 @@ export class Table {
   }
 
   /**
+   * The uncommitted changes split at the flush under way: `frozen` (being committed now; null
+   * when no flush runs) and `active` (relative to the frozen state). A follower that starts over
+   * mid-flush applies the frozen part, freezes, then applies the rest.
+   */
+  pendingParts(): { frozen: LiveChange | null; active: LiveChange; atFreeze: ReadView | null } {
+    const changeOf = (memtable: Memtable): LiveChange => {
+      const inserts: Row[] = []
+      const deletes: Row[] = []
+      for (const entry of memtable.entries.values()) {
+        if (entry.before) deletes.push(materializeRow(this.schema, entry.before))
+        if (entry.row) inserts.push(materializeRow(this.schema, entry.row))
+      }
+      return { inserts, deletes }
+    }
+    return {
+      frozen: this.frozen ? changeOf(this.frozen) : null,
+      active: changeOf(this.active),
+      // The table as it stood when the running flush froze: committed files plus the frozen part.
+      atFreeze: this.frozen ? captureReadView(this.snapshot, [this.frozen]) : null,
+    }
+  }
+
+  /**
    * Receives every write, in order, in the same step the memtable takes it (its acknowledgement
    * follows once the WAL has it). Returns the unsubscribe function.
    */

@@ -121,13 +121,19 @@ export class MaterializedView {
           // reaches this point: groups awaiting a recompute are settled against it, so the
           // frozen part committed with this version is exact.
           const atFreeze = this.groups ? this.source.currentView() : undefined
+          const seq = ++this.received
           void this.enqueue(async () => {
+            if (seq <= this.skipThrough) return // a full refresh after it froze at this point itself
             if (atFreeze) await this.recomputeDirty(atFreeze)
             this.table.freeze()
           })
           return
         }
-        return this.enqueue(() => this.table.commitFrozen({ [this.plan.source]: event.version }))
+        return this.enqueue(async () => {
+          // A full refresh that ran after this version was published already holds it.
+          if (event.version <= (this.table.currentView().snapshot.lineage[this.plan.source] ?? -1)) return
+          await this.table.commitFrozen({ [this.plan.source]: event.version })
+        })
       }),
     )
   }
@@ -223,9 +229,11 @@ export class MaterializedView {
     // Views that do not follow their source reflect a committed version: commit what is acknowledged.
     if (!this.streaming && !this.source.isDerived) await this.source.flush()
     await this.source.refresh()
-    while (this.source.flushInProgress) await this.source.idle()
+    // One synchronous step: the committed snapshot, the uncommitted parts split at any flush under
+    // way, and the position in this view's queue they correspond to. (Waiting for the source to
+    // go quiet instead would deadlock: its flush waits for this queue.)
     const captured = this.source.currentView()
-    const pending = this.source.pendingChanges()
+    const parts = this.source.pendingParts()
     this.skipThrough = this.received
     const sourceRows = await findRowsIn(this.source, { snapshot: captured.snapshot, pending: [], shadowed: new Set() }, {}, { project: sourceProjection(this.plan) })
     const related = await this.relatedFor(sourceRows)
@@ -233,9 +241,17 @@ export class MaterializedView {
     if (this.groups) this.groups = new GroupMaintainer(this.plan)
     this.dirtyGroups.clear()
     this.failure = undefined
-    // Uncommitted source writes follow in step with the source; views that do not follow it
-    // take them at their next refresh, once committed.
-    if (this.streaming) await this.apply(pending)
+    // Uncommitted source writes follow in step with the source: the part a running flush is
+    // committing goes into this view's frozen part, to be committed with that version. Views
+    // that do not follow their source take them at their next refresh, once committed.
+    if (this.streaming) {
+      if (parts.frozen && parts.atFreeze) {
+        await this.apply(parts.frozen)
+        await this.recomputeDirty(parts.atFreeze)
+        this.table.freeze()
+      }
+      await this.apply(parts.active)
+    }
     this.lastRefresh = new Date()
     // Dependants cannot follow a replacement change by change: they start over too. Queued
     // behind everything they have received, so they capture this view as it now stands.

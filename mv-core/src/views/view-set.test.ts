@@ -227,3 +227,30 @@ describe('$expand views', () => {
     await db.close()
   })
 })
+
+describe('full refreshes while the source is flushing', () => {
+  it('complete when a flush of the source is under way', async () => {
+    const db = await Database.open({ storage: memoryStorage(), schema, flush: { maxRows: 50, maxAgeMs: 60_000, rowGroupSize: 20 } })
+    const tail = db.collection('TailEvents')
+    await tail.bulkCreate(generateTailEvents({ count: 50, seed: 4 })) // reaches maxRows: a flush starts
+    await db.refreshView('WorkerErrors', { full: true })
+    await db.refreshView('ScriptStats', { full: true })
+    await tail.bulkCreate(generateTailEvents({ count: 10, seed: 5 }))
+    await db.flush()
+    for (const name of VIEWS) {
+      const { incremental, full } = await incrementalAndFull(db, name)
+      expect(incremental, name).toEqual(full)
+    }
+    await db.close()
+  }, 20_000)
+
+  it('complete for a view others read, followed by a flush', async () => {
+    const db = await Database.open({ storage: memoryStorage(), schema })
+    await db.collection('TailEvents').bulkCreate(generateTailEvents({ count: 1, seed: 4 }))
+    await db.refreshView('ScriptStats', { full: true })
+    await db.flush()
+    const { incremental, full } = await incrementalAndFull(db, 'HourlyTotals')
+    expect(incremental).toEqual(full)
+    await db.close()
+  }, 20_000)
+})
