@@ -6,6 +6,7 @@ import { errorCode } from '../storage/fs-errors.ts'
 import { makeDirectoryDurable, syncDirectory } from '../storage/fs-sync.ts'
 import { encodeFrame, MAX_RECORD_BYTES, scanFrames, type ScanResult } from './frame.ts'
 import { validateMark, validateTableName } from './table-name.ts'
+import { claimWalDirectory } from './wal-owner.ts'
 import type { WriteAheadLog } from './types.ts'
 
 /** Options for `fsWal`. */
@@ -44,8 +45,9 @@ type QueueItem =
  * `<mark>.wal` holding framed records ([u32 length][u32 crc32][bytes]). Appends are group
  * committed: while one write + fdatasync is in flight, later appends queue and go out together in
  * the next one, and each append resolves only once its bytes are synced. Opening a table cuts a
- * torn tail off its newest segment. One process at a time may open a table's log; opening a
- * table again in the same process closes the earlier handle first.
+ * torn tail off its newest segment. One process at a time may open a table's log (another gets
+ * CONFLICT; see wal-owner.ts); opening a table again in the same process closes the earlier
+ * handle first.
  *
  * @example
  * const wal = fsWal({ root: './data/_wal' })
@@ -79,6 +81,7 @@ async function openLog(root: string, table: string): Promise<FsWriteAheadLog> {
   await makeDirectoryDurable(dir).catch((error: unknown) => {
     throw failure(table, 'cannot create its directory', error)
   })
+  const releaseDirectory = await claimWalDirectory(dir, table)
 
   const marks = await segmentMarks(table, dir)
   let mark = marks.at(-1) ?? 1
@@ -254,6 +257,7 @@ async function openLog(root: string, table: string): Promise<FsWriteAheadLog> {
         closing = enqueue(async () => {
           closed = true
           await handle.close()
+          await releaseDirectory()
         })
       }
       return closing
