@@ -7,12 +7,14 @@ import { materializeRow, storedRow, variantColumns } from '../schema/variant-tex
 import type { StorageDriver } from '../storage/types.ts'
 import type { WriteAheadLog } from '../wal/types.ts'
 import { applyUpdate, type Update } from './apply-update.ts'
-import type { Commit, DataFile, Snapshot } from './commit.ts'
+import type { DataFile, Snapshot } from './commit.ts'
 import { commitLog, type CommitLog } from './commit-log.ts'
 import { fileReader, type FileReader } from './file-reader.ts'
 import { Memtable } from './memtable.ts'
 import { captureReadView, type ReadView } from './read-view.ts'
 import { walRecordCodec, type WalRecord } from './wal-record.ts'
+import { publishCommit } from './publish-commit.ts'
+import { memtableChange, netChange } from './pending-changes.ts'
 
 /** When the memtable is written out to Parquet. */
 export interface FlushPolicy {
@@ -260,20 +262,15 @@ export class Table {
       const chunk = this.policy.maxRows * 4
       const added: DataFile[] = []
       for (let start = 0; start < stored.length; start += chunk) added.push(await this.writeDataFile('data/', stored.slice(start, start + chunk), 'insert'))
-      for (let attempt = 0; ; attempt++) {
-        const base = await this.refresh()
-        const published = await this.log.publish(base, {
-          writer: this.writerId,
-          operation: 'replace',
-          dataChange: true,
-          add: added,
-          remove: [...base.files.keys()].filter((path) => replaced.has(path)),
-          ...(options.lineage ? { lineage: options.lineage } : {}),
-        })
-        if (published) return this.adopt(published)
-        if (attempt >= 50) throw new ParqueDBError('CONFLICT', `${this.label}: could not publish a replacement after ${attempt + 1} attempts`)
-        await sleep(Math.random() * Math.min(100, 2 ** attempt))
-      }
+      const published = await publishCommit(this.log, () => this.refresh(), this.label, (base) => ({
+        writer: this.writerId,
+        operation: 'replace',
+        dataChange: true,
+        add: added,
+        remove: [...base.files.keys()].filter((path) => replaced.has(path)),
+        ...(options.lineage ? { lineage: options.lineage } : {}),
+      }))
+      if (published) this.adopt(published)
     })
   }
 
@@ -299,21 +296,7 @@ export class Table {
    * follower that has consumed the committed changelog still has to apply.
    */
   pendingChanges(): LiveChange {
-    const inserts: Row[] = []
-    const deletes: Row[] = []
-    const latest = new Map<string, { row: Row | null; before: Row | null }>()
-    for (const memtable of [this.frozen, this.active]) {
-      if (!memtable) continue
-      for (const [id, entry] of memtable.entries) {
-        const older = latest.get(id)
-        latest.set(id, { row: entry.row, before: older ? older.before : entry.before })
-      }
-    }
-    for (const { row, before } of latest.values()) {
-      if (before) deletes.push(materializeRow(this.schema, before))
-      if (row) inserts.push(materializeRow(this.schema, row))
-    }
-    return { inserts, deletes }
+    return netChange(this.schema, [this.frozen, this.active])
   }
 
   /**
@@ -322,18 +305,9 @@ export class Table {
    * mid-flush applies the frozen part, freezes, then applies the rest.
    */
   pendingParts(): { frozen: LiveChange | null; active: LiveChange; atFreeze: ReadView | null } {
-    const changeOf = (memtable: Memtable): LiveChange => {
-      const inserts: Row[] = []
-      const deletes: Row[] = []
-      for (const entry of memtable.entries.values()) {
-        if (entry.before) deletes.push(materializeRow(this.schema, entry.before))
-        if (entry.row) inserts.push(materializeRow(this.schema, entry.row))
-      }
-      return { inserts, deletes }
-    }
     return {
-      frozen: this.frozen ? changeOf(this.frozen) : null,
-      active: changeOf(this.active),
+      frozen: this.frozen ? memtableChange(this.schema, this.frozen) : null,
+      active: memtableChange(this.schema, this.active),
       // The table as it stood when the running flush froze: committed files plus the frozen part.
       atFreeze: this.frozen ? captureReadView(this.snapshot, [this.frozen]) : null,
     }
@@ -604,23 +578,20 @@ export class Table {
     if (added.length === 0 && !deletes) {
       // Everything cancelled out; a derived table still records how far its source has come.
       if (!lineage) return undefined
-      for (let attempt = 0; ; attempt++) {
-        const base = await this.refresh()
-        const published = await this.log.publish(base, { writer: this.writerId, operation: 'write', dataChange: false, add: [], remove: [], walMark, lineage })
-        if (published) return published
-        if (attempt >= 50) throw new ParqueDBError('CONFLICT', `${this.label}: could not publish a commit after ${attempt + 1} attempts`)
-      }
+      return publishCommit(this.log, () => this.refresh(), this.label, () => ({ writer: this.writerId, operation: 'write', dataChange: false, add: [], remove: [], walMark, lineage }))
     }
 
+    // Rows updated or deleted leave the files holding them: those are rewritten without them,
+    // against whatever snapshot the commit ends up built on (other writers may have moved on).
     const rewrites = new Map<string, DataFile | null>()
-    for (let attempt = 0; ; attempt++) {
-      const base = await this.refresh()
+    let affected: DataFile[] = []
+    const published = await publishCommit(this.log, () => this.refresh(), this.label, async (base) => {
       const located = retracted.size > 0 ? await this.locate(base, retracted, false) : new Map<string, { file: DataFile }>()
-      const affected = [...new Set([...located.values()].map((hit) => hit.file))]
+      affected = [...new Set([...located.values()].map((hit) => hit.file))]
       for (const file of affected) {
         if (!rewrites.has(file.path)) rewrites.set(file.path, await this.rewriteWithout(file, retracted))
       }
-      const commit: Omit<Commit, 'version' | 'timestamp'> = {
+      return {
         writer: this.writerId,
         operation: 'write',
         dataChange: true,
@@ -630,18 +601,12 @@ export class Table {
         walMark,
         ...(lineage ? { lineage } : {}),
       }
-      const published = await this.log.publish(base, commit)
-      if (published) {
-        this.adopt(published)
-        const used = new Set(affected.map((file) => file.path))
-        for (const [path, file] of rewrites) if (file && !used.has(path)) await this.storage.delete(this.prefix + file.path)
-        return published
-      }
-      if (attempt >= 50) {
-        throw new ParqueDBError('CONFLICT', `${this.label}: could not publish a commit after ${attempt + 1} attempts`, { attempts: attempt + 1 })
-      }
-      await sleep(Math.random() * Math.min(100, 2 ** attempt))
-    }
+    })
+    if (!published) return undefined
+    this.adopt(published)
+    const used = new Set(affected.map((file) => file.path))
+    for (const [path, file] of rewrites) if (file && !used.has(path)) await this.storage.delete(this.prefix + file.path)
+    return published
   }
 
   /** A copy of `file` without the rows whose ids are in `removed`, or null if none remain. */
@@ -702,8 +667,4 @@ function mayHoldAny(file: DataFile, sortedIds: readonly string[]): boolean {
 
 function duplicate(label: string, id: string): ParqueDBError {
   return new ParqueDBError('VALIDATION', `${label}: an entity with $id "${id}" already exists`, { id })
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms))
 }
