@@ -66,7 +66,8 @@ async function connectStatement(instance: DuckDBInstance, opened: DuckDBConnecti
   return connection.prepare(INSERT_ONE)
 }
 
-function appendRow(api: DuckDBApi, appender: DuckDBAppender, row: TailEventRow): void {
+/** Appends one tail event in the table's column order: variant fields as JSON text. */
+export function appendRow(api: DuckDBApi, appender: DuckDBAppender, row: TailEventRow): void {
   appender.appendVarchar(row.scriptName)
   appender.appendVarchar(row.outcome)
   appender.appendTimestamp(timestamp(api, row.eventTimestamp))

@@ -1,8 +1,9 @@
 import { join } from 'node:path'
-import type { DuckDBAppender, DuckDBConnection } from '@duckdb/node-api'
+import type { DuckDBConnection } from '@duckdb/node-api'
 import { tailEventBatches, type TailEventRow } from '@parquedb/mv-core/testing'
 import { isUnavailable, scaled, type BenchmarkDefinition, type Contest, type Scale, type Trial } from '../harness.ts'
 import { loadDuckDB, type DuckDBApi } from '../peers/duckdb.ts'
+import { appendRow } from '../peers/duckdb-tail.ts'
 import { makeWorkDir, removeWorkDir } from '../work-dir.ts'
 import { ExpectedGroups, INGEST_BATCH, loadViewEngine, readViewGroups, VIEW_NAME, type ViewEngine } from './view-common.ts'
 
@@ -146,27 +147,4 @@ async function peerIngest(duckdb: DuckDBApi, batches: readonly TailEventRow[][],
     instance.closeSync()
     removeWorkDir(dir)
   }
-}
-
-/** As bench/peers/duckdb-tail.ts appends a row: variant fields as JSON text. */
-function appendRow(api: DuckDBApi, appender: DuckDBAppender, row: TailEventRow): void {
-  appender.appendVarchar(row.scriptName)
-  appender.appendVarchar(row.outcome)
-  appender.appendTimestamp(new api.DuckDBTimestampValue(BigInt(row.eventTimestamp.getTime()) * 1000n))
-  if (row.event === null) appender.appendNull()
-  else appender.appendVarchar(JSON.stringify(row.event))
-  appender.appendVarchar(JSON.stringify(row.logs))
-  appender.appendVarchar(JSON.stringify(row.exceptions))
-  appendNullable(appender, row.cpuTime, (value) => appender.appendInteger(value))
-  appendNullable(appender, row.wallTime, (value) => appender.appendInteger(value))
-  appendNullable(appender, row.scriptVersion, (value) => appender.appendVarchar(value))
-  appendNullable(appender, row.entrypoint, (value) => appender.appendVarchar(value))
-  appendNullable(appender, row.executionModel, (value) => appender.appendVarchar(value))
-  appendNullable(appender, row.truncated, (value) => appender.appendBoolean(value))
-  appender.endRow()
-}
-
-function appendNullable<T>(appender: DuckDBAppender, value: T | null, append: (value: T) => void): void {
-  if (value === null) appender.appendNull()
-  else append(value)
 }

@@ -426,6 +426,16 @@ export class Table {
     return this.currentView()
   }
 
+  /** The newest snapshot this process has seen: no log refresh, no memtable capture. */
+  get committed(): Snapshot {
+    return this.snapshot
+  }
+
+  /** True while acknowledged writes wait for a flush. */
+  get hasPending(): boolean {
+    return this.active.size > 0 || (this.frozen?.size ?? 0) > 0
+  }
+
   /** The table as this process sees it right now, captured synchronously (no log refresh). */
   currentView(): ReadView {
     return captureReadView(this.snapshot, [this.frozen, this.active])

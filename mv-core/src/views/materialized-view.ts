@@ -75,13 +75,13 @@ export class MaterializedView {
    * definition changed, or the changelog needed was vacuumed.
    */
   async open(definitionChanged: boolean): Promise<void> {
-    const lineage = this.table.currentView().snapshot.lineage[this.plan.source]
+    const lineage = this.lineage()
     if (definitionChanged || lineage === undefined) return this.refreshFully()
     if (!this.streaming) return
     await this.catchUp(lineage)
     await this.apply(this.source.pendingChanges())
     // Nothing writes while a database opens: the source as it stands is the consistent point.
-    await this.recomputeDirty(this.source.currentView())
+    if (this.dirtyGroups.size > 0) await this.recomputeDirty(this.source.currentView())
     this.lastRefresh = new Date()
   }
 
@@ -102,7 +102,7 @@ export class MaterializedView {
       throw error
     }
     // Groups to recompute are read as of the committed version being caught up to.
-    await this.recomputeDirty({ snapshot: this.source.currentView().snapshot, pending: [], shadowed: new Set() })
+    await this.recomputeDirty({ snapshot: this.source.committed, pending: [], shadowed: new Set() })
     this.table.freeze()
     await this.table.commitFrozen({ [this.plan.source]: latest })
   }
@@ -131,7 +131,7 @@ export class MaterializedView {
         }
         return this.enqueue(async () => {
           // A full refresh that ran after this version was published already holds it.
-          if (event.version <= (this.table.currentView().snapshot.lineage[this.plan.source] ?? -1)) return
+          if (event.version <= (this.lineage() ?? -1)) return
           await this.table.commitFrozen({ [this.plan.source]: event.version })
         })
       }),
@@ -288,7 +288,7 @@ export class MaterializedView {
       if (this.streaming) return
       // A view over a view reads its committed contents, which follow their own source.
       if (!this.source.isDerived) await this.source.flush()
-      const lineage = this.table.currentView().snapshot.lineage[this.plan.source]
+      const lineage = this.lineage()
       if (lineage === undefined) return this.refreshFully()
       await this.catchUp(lineage)
       this.lastRefresh = new Date()
@@ -299,9 +299,7 @@ export class MaterializedView {
 
   state(): ViewState {
     const failed = this.failure !== undefined
-    const sourceNow = this.source.currentView()
-    const lineage = this.table.currentView().snapshot.lineage[this.plan.source] ?? -1
-    const behind = !this.streaming && (sourceNow.snapshot.version > lineage || sourceNow.pending.length > 0 || sourceNow.shadowed.size > 0)
+    const behind = !this.streaming && (this.source.committed.version > (this.lineage() ?? -1) || this.source.hasPending)
     const stale = this.queued > 0 || this.dirtyGroups.size > 0 || behind
     return {
       name: this.plan.name,
@@ -309,7 +307,7 @@ export class MaterializedView {
       mode: this.plan.refresh.mode,
       lastRefresh: this.lastRefresh,
       staleSince: stale ? (this.staleSince ?? this.lastRefresh) : null,
-      sourceVersions: { ...this.table.currentView().snapshot.lineage },
+      sourceVersions: { ...this.table.committed.lineage },
       lag: this.queued,
       ...(failed ? { error: this.failure instanceof Error ? this.failure.message : String(this.failure) } : {}),
     }
@@ -326,6 +324,11 @@ export class MaterializedView {
   /** Marks the view invalid (its source is gone); its last data stays readable. */
   invalidate(reason: unknown): void {
     this.failure = reason
+  }
+
+  /** The committed source version this view's committed contents reflect. */
+  private lineage(): number | undefined {
+    return this.table.committed.lineage[this.plan.source]
   }
 
   stop(): void {
