@@ -15,6 +15,8 @@ export interface ReadParquetOptions {
    * null) and its row count. Row groups it rejects are never fetched.
    */
   rowGroupFilter?: (stats: StatsByColumn, rowCount: number) => boolean
+  /** Only these row groups (by index in the file), e.g. those a first read of one column found hits in. */
+  rowGroups?: ReadonlySet<number>
   /** The file's footer from readParquetMetadata, to avoid reading it again. */
   metadata?: FileMetaData
   /**
@@ -234,6 +236,10 @@ export async function* readParquetColumns(file: AsyncBuffer, schema: CollectionS
   let rowStart = 0
   for (let group = 0; group < metadata.row_groups.length; group++) {
     const rowCount = Number(metadata.row_groups[group]?.num_rows ?? 0)
+    if (options.rowGroups !== undefined && !options.rowGroups.has(group)) {
+      rowStart += rowCount
+      continue
+    }
     if (rowCount > 0 && (options.rowGroupFilter === undefined || options.rowGroupFilter(rowGroupStats(schema, metadata, group, layout), rowCount))) {
       selected.push({ group, rowStart })
     }

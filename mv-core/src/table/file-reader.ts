@@ -13,6 +13,8 @@ export interface ReadFileOptions {
   filter?: CompiledFilter
   /** Variants as VariantText, parsed later only for the rows kept (see materializeRow). */
   variantText?: boolean
+  /** Only these row groups (by index in the file). */
+  rowGroups?: ReadonlySet<number>
 }
 
 /**
@@ -47,6 +49,7 @@ export function fileReader(storage: StorageDriver, prefix: string, schema: Colle
         columns: options.columns ? [...options.columns] : undefined,
         rowGroupFilter: rowGroupFilter(options.filter),
         variantText: options.variantText,
+        rowGroups: options.rowGroups,
       })
     },
 
@@ -56,6 +59,8 @@ export function fileReader(storage: StorageDriver, prefix: string, schema: Colle
         metadata,
         columns: options.columns ? [...options.columns] : undefined,
         rowGroupFilter: rowGroupFilter(options.filter),
+        variantText: options.variantText,
+        rowGroups: options.rowGroups,
       })
     },
 

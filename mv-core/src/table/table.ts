@@ -10,6 +10,7 @@ import { applyUpdate, type Update } from './apply-update.ts'
 import type { DataFile, Snapshot } from './commit.ts'
 import { commitLog, type CommitLog } from './commit-log.ts'
 import { fileReader, type FileReader } from './file-reader.ts'
+import { locateRows } from './locate-rows.ts'
 import { Memtable } from './memtable.ts'
 import { captureReadView, type ReadView } from './read-view.ts'
 import { walRecordCodec, type WalRecord } from './wal-record.ts'
@@ -287,7 +288,7 @@ export class Table {
         inFiles.add(id)
       }
     }
-    for (const [id, { row }] of await this.locate(this.snapshot, inFiles)) found.set(id, storedRow(this.schema, row))
+    for (const [id, { row }] of await locateRows(this.reader, this.snapshot, inFiles, { rows: true })) if (row) found.set(id, row)
     return found
   }
 
@@ -387,7 +388,7 @@ export class Table {
     for (const row of view.pending) {
       if (ids.has(row.$id as string)) throw duplicate(this.label, row.$id as string)
     }
-    const found = await this.locate(view.snapshot, ids, false)
+    const found = await locateRows(this.reader, view.snapshot, ids, { rows: false })
     for (const id of found.keys()) if (!view.shadowed.has(id)) throw duplicate(this.label, id)
   }
 
@@ -410,9 +411,8 @@ export class Table {
       const entry = memtable?.entries.get(id)
       if (entry) return entry.row ? (materializeRow(this.schema, entry.row) as Entity) : null
     }
-    const found = await this.locate(this.snapshot, new Set([id]))
-    const row = found.get(id)?.row
-    return row ? ({ ...row } as Entity) : null
+    const row = (await locateRows(this.reader, this.snapshot, new Set([id]), { rows: true })).get(id)?.row
+    return row ? (materializeRow(this.schema, row) as Entity) : null
   }
 
   /** A consistent view of the table: the newest commits (also other writers') plus the memtables. */
@@ -467,18 +467,6 @@ export class Table {
    * Finds rows by id in a snapshot's files: only files whose `$id` range covers one of the ids
    * are opened, and only their `$id` column unless `allColumns`.
    */
-  private async locate(snapshot: Snapshot, ids: ReadonlySet<string>, allColumns = true): Promise<Map<string, { row: Row; file: DataFile }>> {
-    const found = new Map<string, { row: Row; file: DataFile }>()
-    if (ids.size === 0) return found
-    const sorted = [...ids].sort()
-    for (const file of snapshot.files.values()) {
-      if (!mayHoldAny(file, sorted)) continue
-      const rows = await this.reader.readRows(file.path, file.bytes, allColumns ? {} : { columns: ['$id'] })
-      for (const row of rows) if (ids.has(row.$id as string)) found.set(row.$id as string, { row, file })
-    }
-    return found
-  }
-
   // ---------------------------------------------------------------------------------- flushing
 
   /** Writes everything acknowledged so far to Parquet and commits it. */
@@ -596,7 +584,7 @@ export class Table {
     const rewrites = new Map<string, DataFile | null>()
     let affected: DataFile[] = []
     const published = await publishCommit(this.log, () => this.refresh(), this.label, async (base) => {
-      const located = retracted.size > 0 ? await this.locate(base, retracted, false) : new Map<string, { file: DataFile }>()
+      const located = retracted.size > 0 ? await locateRows(this.reader, base, retracted, { rows: false }) : new Map<string, { file: DataFile }>()
       affected = [...new Set([...located.values()].map((hit) => hit.file))]
       for (const file of affected) {
         if (!rewrites.has(file.path)) rewrites.set(file.path, await this.rewriteWithout(file, retracted))
@@ -659,20 +647,6 @@ export class Table {
   get internals() {
     return { storage: this.storage, prefix: this.prefix, writerId: this.writerId, keyed: this.keyed.bind(this) }
   }
-}
-
-function mayHoldAny(file: DataFile, sortedIds: readonly string[]): boolean {
-  const stats = file.stats.$id
-  if (!stats || typeof stats.min !== 'string' || typeof stats.max !== 'string') return true
-  // First id >= min; the file may hold ids only if that one is <= max.
-  let low = 0
-  let high = sortedIds.length
-  while (low < high) {
-    const middle = (low + high) >> 1
-    if ((sortedIds[middle] as string) < stats.min) low = middle + 1
-    else high = middle
-  }
-  return low < sortedIds.length && (sortedIds[low] as string) <= stats.max
 }
 
 function duplicate(label: string, id: string): ParqueDBError {
