@@ -54,6 +54,23 @@ export function materializeRow(schema: CollectionSchema, row: Row): Row {
   return copy
 }
 
+/**
+ * A stored row cut down to `columns`, its variants among them parsed: what a consumer that
+ * reads only those columns needs, at the cost of those columns alone. Columns the row lacks are
+ * left out.
+ */
+export function materializeColumns(schema: CollectionSchema, row: Row, columns: readonly string[]): Row {
+  const variants = variantColumns(schema)
+  const copy: Row = {}
+  for (const name of columns) {
+    if (!Object.hasOwn(row, name)) continue
+    const value = row[name]
+    const variant = value === null || value === undefined ? undefined : variants.find((column) => column.name === name)
+    copy[name] = variant === undefined ? value : variant.array && Array.isArray(value) ? value.map(parseValue) : parseValue(value)
+  }
+  return copy
+}
+
 function serializeValue(value: unknown): unknown {
   return value === null || value instanceof VariantText ? value : new VariantText(JSON.stringify(value))
 }

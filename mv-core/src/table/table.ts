@@ -3,7 +3,7 @@ import { ParqueDBError } from '../errors.ts'
 import { inProcessEncoder, type ParquetEncoder } from '../parquet/encoder.ts'
 import type { CollectionSchema, Entity, Row } from '../schema/types.ts'
 import { validateRows } from '../schema/validate.ts'
-import { materializeRow, storedRow, variantColumns } from '../schema/variant-text.ts'
+import { materializeColumns, materializeRow, storedRow, variantColumns } from '../schema/variant-text.ts'
 import type { StorageDriver } from '../storage/types.ts'
 import type { WriteAheadLog } from '../wal/types.ts'
 import { applyUpdate, type Update } from './apply-update.ts'
@@ -47,6 +47,12 @@ export interface TableOptions {
   derived?: boolean
 }
 
+/** A change listener and the form its rows take: every column, or the columns it asked for. */
+interface ChangeListener {
+  readonly listener: (change: LiveChange) => void
+  readonly materialize: (row: Row) => Row
+}
+
 /** Flush progress, for tables that follow this one in lockstep (views). */
 export type FlushEvent = { phase: 'freeze' } | { phase: 'commit'; version: number }
 
@@ -81,7 +87,7 @@ export class Table {
   private flushing: Promise<void> | null = null
   private ageTimer: ReturnType<typeof setTimeout> | undefined
   private keyedWrites: Promise<unknown> = Promise.resolve()
-  private listeners = new Set<(change: LiveChange) => void>()
+  private listeners = new Set<ChangeListener>()
   private flushListeners = new Set<(event: FlushEvent) => void | Promise<void>>()
   private readonly derived: boolean
   private freezing: Promise<void> = Promise.resolve()
@@ -316,11 +322,18 @@ export class Table {
 
   /**
    * Receives every write, in order, in the same step the memtable takes it (its acknowledgement
-   * follows once the WAL has it). Returns the unsubscribe function.
+   * follows once the WAL has it). With `columns`, rows carry just those (a view reads a few
+   * columns of wide events: parsing every variant of every row would cost more than the view).
+   * Returns the unsubscribe function.
    */
-  onChange(listener: (change: LiveChange) => void): () => void {
-    this.listeners.add(listener)
-    return () => this.listeners.delete(listener)
+  onChange(listener: (change: LiveChange) => void, options: { columns?: readonly string[] } = {}): () => void {
+    const { columns } = options
+    const entry: ChangeListener = {
+      listener,
+      materialize: columns === undefined ? (row) => materializeRow(this.schema, row) : (row) => materializeColumns(this.schema, row, columns),
+    }
+    this.listeners.add(entry)
+    return () => this.listeners.delete(entry)
   }
 
   /**
@@ -360,15 +373,9 @@ export class Table {
 
   private notify(record: WalRecord): void {
     if (this.listeners.size === 0) return
-    const materialize = (row: Row) => materializeRow(this.schema, row)
-    const change: LiveChange =
-      record.t === 'batch'
-        ? { inserts: [...record.inserts, ...record.updates].map(materialize), deletes: [...record.before, ...record.deletes].map(materialize) }
-        : {
-            inserts: record.t === 'delete' ? [] : record.rows.map(materialize),
-            deletes: record.t === 'insert' ? [] : record.before.map(materialize),
-          }
-    for (const listener of this.listeners) listener(change)
+    const inserts = record.t === 'batch' ? [...record.inserts, ...record.updates] : record.t === 'delete' ? [] : record.rows
+    const deletes = record.t === 'batch' ? [...record.before, ...record.deletes] : record.t === 'insert' ? [] : record.before
+    for (const { listener, materialize } of this.listeners) listener({ inserts: inserts.map(materialize), deletes: deletes.map(materialize) })
   }
 
   /** Runs writes that read before they write (updates, deletes, inserts with given ids) one at a time. */

@@ -114,7 +114,7 @@ export class MaterializedView {
         this.staleSince ??= new Date()
         const seq = ++this.received
         void this.enqueue(() => (seq <= this.skipThrough ? Promise.resolve() : this.apply(change)))
-      }),
+      }, { columns: sourceProjection(this.plan) }),
       this.source.onFlush((event) => {
         if (event.phase === 'freeze') {
           // The source as it stands at its freeze is exactly what the view holds once the queue
@@ -204,11 +204,12 @@ export class MaterializedView {
       return
     }
     const groups = this.groups
-    const unknown = groups.groupsOf(change, related).filter((id) => !groups.has(id))
+    const batch = groups.prepare(change, related)
+    const unknown = batch.groupIds.filter((id) => !groups.has(id))
     if (unknown.length > 0) {
       for (const row of await findRows(this.table, { $id: { $in: unknown } })) groups.load(row.$id, row._state)
     }
-    const { upserts, deleteIds, recompute } = groups.apply(change, related)
+    const { upserts, deleteIds, recompute } = groups.applyPrepared(batch)
     for (const id of recompute) {
       const stored = (await this.table.get(id)) ?? upserts.find((row) => row.$id === id)
       this.dirtyGroups.set(id, (stored ?? {}) as Row)
@@ -273,7 +274,7 @@ export class MaterializedView {
    * by a full refresh (correct, not yet incremental), queued once per burst of changes.
    */
   followRelated(tables: readonly Table[]): void {
-    for (const table of tables) this.unsubscribe.push(table.onChange(() => this.requestFullRefresh()))
+    for (const table of tables) this.unsubscribe.push(table.onChange(() => this.requestFullRefresh(), { columns: [] }))
   }
 
   /**

@@ -3,7 +3,8 @@ import type { Row } from '../../schema/types.ts'
 import type { GroupAggregates, GroupState } from '../aggregates/group-state.ts'
 import type { ViewPlan } from '../define/types.ts'
 import { encodeKey } from '../pipeline/encode-key.ts'
-import { groupKeyOf, type GroupKeyValue } from '../pipeline/group-key-of.ts'
+import type { GroupKeyValue } from '../pipeline/group-key-of.ts'
+import { GroupKeys } from '../pipeline/group-keys.ts'
 import type { RelatedRows } from '../pipeline/related-rows.ts'
 import { orderKeyOf, workingRows, type WorkingRow } from '../pipeline/working-rows.ts'
 import { groupRow } from './group-row.ts'
@@ -18,10 +19,23 @@ interface GroupEntry {
   readonly stored: string | undefined
 }
 
-/** Working rows of one group that a batch adds (net > 0) or retracts (net < 0), by what the aggregates see of them. */
+/** The working rows a batch adds to (+1) and retracts from (−1) one group. */
+interface GroupDelta {
+  readonly key: GroupKeyValue
+  readonly adds: WorkingRow[]
+  readonly retracts: WorkingRow[]
+}
+
+/** A batch of source changes sorted into the groups it feeds: from `prepare`, for `applyPrepared`. */
+export interface PreparedBatch {
+  /** The groups the batch feeds: load their states before applying it. */
+  readonly groupIds: readonly string[]
+  readonly deltas: ReadonlyMap<string, GroupDelta>
+}
+
+/** A working row of a group whose adds and retractions are netted, and its net weight. */
 interface Contribution {
   readonly row: WorkingRow
-  readonly order: readonly unknown[]
   net: number
 }
 
@@ -49,11 +63,16 @@ export class GroupMaintainer {
   readonly plan: ViewPlan
   readonly #aggregates: GroupAggregates
   readonly #groups = new Map<string, GroupEntry>()
+  readonly #keys: GroupKeys
+  /** `$first`/`$last` read the rows' order keys; other aggregates never do. */
+  readonly #ordered: boolean
 
   constructor(plan: ViewPlan) {
     if (plan.kind !== 'groups') throw new TypeError(`GroupMaintainer: view "${plan.name}" does not group its rows; use applyRowChanges`)
     this.plan = plan
     this.#aggregates = planGroupAggregates(plan)
+    this.#keys = new GroupKeys(plan)
+    this.#ordered = this.#aggregates.aggregates.some((aggregate) => aggregate.op === '$first' || aggregate.op === '$last')
   }
 
   /**
@@ -90,10 +109,33 @@ export class GroupMaintainer {
 
   /** The groups a batch feeds: load their states before `apply`. */
   groupsOf(change: SourceChange, related: RelatedRows, relatedBefore: RelatedRows = related): string[] {
-    const ids = new Set<string>()
-    for (const image of change.deletes) for (const row of workingRows(this.plan, image, relatedBefore)) ids.add(groupKeyOf(this.plan, row).id)
-    for (const image of change.inserts) for (const row of workingRows(this.plan, image, related)) ids.add(groupKeyOf(this.plan, row).id)
-    return [...ids]
+    return [...this.prepare(change, related, relatedBefore).groupIds]
+  }
+
+  /**
+   * Sorts a batch into the groups it feeds, each working row's key computed once: the caller
+   * loads the states of `groupIds` it does not hold, then calls `applyPrepared`.
+   * `relatedBefore` is what the deleted images were derived with (see applyRowChanges).
+   */
+  prepare(change: SourceChange, related: RelatedRows, relatedBefore: RelatedRows = related): PreparedBatch {
+    const deltas = new Map<string, GroupDelta>()
+    const keys = this.#keys
+    const feed = (images: readonly Row[], rows: RelatedRows, side: 'adds' | 'retracts') => {
+      for (const image of images) {
+        for (const row of workingRows(this.plan, image, rows)) {
+          const key = keys.of(row)
+          let delta = deltas.get(key.id)
+          if (delta === undefined) {
+            delta = { key, adds: [], retracts: [] }
+            deltas.set(key.id, delta)
+          }
+          delta[side].push(row)
+        }
+      }
+    }
+    feed(change.deletes, relatedBefore, 'retracts')
+    feed(change.inserts, related, 'adds')
+    return { groupIds: [...deltas.keys()], deltas }
   }
 
   /**
@@ -104,40 +146,30 @@ export class GroupMaintainer {
    * `relatedBefore` is what the deleted images were derived with (see applyRowChanges).
    */
   apply(change: SourceChange, related: RelatedRows, relatedBefore: RelatedRows = related): GroupChanges {
-    const deltas = new Map<string, { key: GroupKeyValue; contributions: Map<string, Contribution> }>()
-    const feed = (images: readonly Row[], weight: 1 | -1, rows: RelatedRows) => {
-      for (const image of images) {
-        for (const row of workingRows(this.plan, image, rows)) {
-          const key = groupKeyOf(this.plan, row)
-          let delta = deltas.get(key.id)
-          if (delta === undefined) {
-            delta = { key, contributions: new Map() }
-            deltas.set(key.id, delta)
-          }
-          const order = orderKeyOf(row)
-          // Two working rows the aggregates cannot tell apart cancel: same order key, same inputs.
-          const identity = encodeKey([order, ...this.#aggregates.aggregates.map((aggregate) => aggregate.value(row))])
-          const contribution = delta.contributions.get(identity)
-          if (contribution === undefined) delta.contributions.set(identity, { row, order, net: weight })
-          else contribution.net += weight
-        }
-      }
-    }
-    feed(change.deletes, -1, relatedBefore)
-    feed(change.inserts, 1, related)
+    return this.applyPrepared(this.prepare(change, related, relatedBefore))
+  }
 
+  /** `apply` for a batch already sorted by `prepare`. */
+  applyPrepared(batch: PreparedBatch): GroupChanges {
     const upserts: Row[] = []
     const deleteIds: string[] = []
     const recompute: string[] = []
     const aggregates = this.#aggregates
-    for (const [id, { key, contributions }] of deltas) {
-      const moves = [...contributions.values()].filter((contribution) => contribution.net !== 0)
-      if (moves.length === 0) continue
+    const ordered = this.#ordered
+    for (const [id, delta] of batch.deltas) {
+      const { key } = delta
+      let { adds, retracts } = delta
+      // Rows a batch both adds and retracts that the aggregates cannot tell apart cancel first.
+      if (adds.length > 0 && retracts.length > 0) {
+        ;({ adds, retracts } = this.#net(adds, retracts))
+        if (adds.length === 0 && retracts.length === 0) continue
+      }
       const entry = this.#groups.get(id)
       const stored = entry?.stored
       let state = entry?.state ?? aggregates.init()
-      for (const move of moves) for (let n = move.net; n < 0; n++) state = aggregates.add(state, move.row, -1, move.order)
-      for (const move of moves) for (let n = move.net; n > 0; n--) state = aggregates.add(state, move.row, 1, move.order)
+      // Retractions first, so extremes only turn inexact when a real extreme leaves.
+      for (const row of retracts) state = aggregates.add(state, row, -1, ordered ? orderKeyOf(row) : undefined)
+      for (const row of adds) state = aggregates.add(state, row, 1, ordered ? orderKeyOf(row) : undefined)
       if (aggregates.isEmpty(state)) {
         this.#groups.delete(id)
         if (stored !== undefined) deleteIds.push(id)
@@ -154,6 +186,27 @@ export class GroupMaintainer {
     return { upserts, deleteIds, recompute }
   }
 
+  /** What is left of a group's adds and retractions once working rows with the same aggregate inputs (and order key) cancel. */
+  #net(adds: readonly WorkingRow[], retracts: readonly WorkingRow[]): { adds: WorkingRow[]; retracts: WorkingRow[] } {
+    const contributions = new Map<string, Contribution>()
+    const identityOf = (row: WorkingRow) =>
+      encodeKey([...(this.#ordered ? [orderKeyOf(row)] : []), ...this.#aggregates.aggregates.map((aggregate) => aggregate.value(row))])
+    const count = (row: WorkingRow, weight: number) => {
+      const identity = identityOf(row)
+      const contribution = contributions.get(identity)
+      if (contribution === undefined) contributions.set(identity, { row, net: weight })
+      else contribution.net += weight
+    }
+    for (const row of retracts) count(row, -1)
+    for (const row of adds) count(row, 1)
+    const left = { adds: [] as WorkingRow[], retracts: [] as WorkingRow[] }
+    for (const { row, net } of contributions.values()) {
+      for (let n = net; n < 0; n++) left.retracts.push(row)
+      for (let n = net; n > 0; n--) left.adds.push(row)
+    }
+    return left
+  }
+
   /**
    * Rebuilds a group from every working row it has (from the source rows filterForGroup
    * selects, through workingRows; rows of other groups are skipped, so a wider read is fine) and
@@ -165,10 +218,10 @@ export class GroupMaintainer {
     let state = aggregates.init()
     let key: GroupKeyValue | undefined
     for (const row of rows) {
-      const rowKey = groupKeyOf(this.plan, row)
+      const rowKey = this.#keys.of(row)
       if (rowKey.id !== groupId) continue
       key ??= rowKey
-      state = aggregates.add(state, row, 1, orderKeyOf(row))
+      state = aggregates.add(state, row, 1, this.#ordered ? orderKeyOf(row) : undefined)
     }
     const stored = this.#groups.get(groupId)?.stored
     if (key === undefined || aggregates.isEmpty(state)) {

@@ -23,6 +23,8 @@ export type WorkingRow = Row & { readonly [FAN_OUT_POSITION]?: readonly unknown[
  * // [{ level: 'info' }, { level: 'warn' }]
  */
 export function workingRows(plan: ViewPlan, sourceRow: Row, related: RelatedRows): WorkingRow[] {
+  // Most grouped views neither unnest nor expand: the source row is the working row.
+  if (plan.unnest === undefined && plan.expand.length === 0) return plan.filter === undefined || plan.filter.test(sourceRow) ? [sourceRow] : []
   return derivations(plan, sourceRow, related).map((derivation) => {
     const position = positionOf(derivation)
     if (position.length === 0) return derivation.row
