@@ -3,6 +3,7 @@ import { compileFilter } from '../query/compile-filter.ts'
 import type { Filter } from '../query/types.ts'
 import type { Row } from '../schema/types.ts'
 import { materializeRow } from '../schema/variant-text.ts'
+import type { ReadView } from './read-view.ts'
 import type { Table } from './table.ts'
 
 /** A slice of a table as columns: `columns[name][i]` is row i's value. */
@@ -27,6 +28,11 @@ export interface ScanOptions {
  * for await (const batch of scanColumns(table, { columns: ['wallTime'] })) total += batch.rowCount
  */
 export async function* scanColumns(table: Table, options: ScanOptions = {}): AsyncGenerator<ColumnBatch> {
+  yield* scanColumnsIn(table, await table.view(options.asOf), options)
+}
+
+/** scanColumns over a view of the table captured beforehand (a consistent point chosen by the caller). */
+export async function* scanColumnsIn(table: Table, view: ReadView, options: Omit<ScanOptions, 'asOf'> = {}): AsyncGenerator<ColumnBatch> {
   const { schema, label } = table
   const columns = options.columns ? [...options.columns] : schema.columns.map((column) => column.name)
   for (const name of columns) {
@@ -35,7 +41,6 @@ export async function* scanColumns(table: Table, options: ScanOptions = {}): Asy
     }
   }
   const filter = options.filter && Object.keys(options.filter).length > 0 ? compileFilter(options.filter, { label, schema }) : undefined
-  const view = await table.view(options.asOf)
   const needsRowCheck = filter !== undefined || view.shadowed.size > 0
   const readColumns = needsRowCheck ? [...new Set([...columns, '$id', ...(filter?.columns ?? [])])] : columns
 

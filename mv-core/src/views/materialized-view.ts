@@ -2,12 +2,15 @@ import { ParqueDBError } from '../errors.ts'
 import type { Row } from '../schema/types.ts'
 import { findRows, findRowsIn } from '../table/find-rows.ts'
 import { readChanges } from '../table/read-changes.ts'
+import type { Snapshot } from '../table/commit.ts'
 import type { ReadView } from '../table/read-view.ts'
+import { scanColumnsIn } from '../table/scan-columns.ts'
 import type { LiveChange, Table } from '../table/table.ts'
 import type { ViewPlan } from './define/types.ts'
 import { applyRowChanges } from './maintain/apply-row-changes.ts'
 import { filterForGroup } from './maintain/filter-for-group.ts'
-import { fullRefreshRows } from './maintain/full-refresh-rows.ts'
+import { fullRefreshGroupsFromColumns, fullRefreshRows } from './maintain/full-refresh-rows.ts'
+import { foldColumns } from './maintain/group-fold.ts'
 import { GroupMaintainer } from './maintain/group-maintainer.ts'
 import type { SourceChange } from './maintain/types.ts'
 import { loadRelated, type FetchRelated } from './pipeline/load-related.ts'
@@ -236,9 +239,7 @@ export class MaterializedView {
     const captured = this.source.currentView()
     const parts = this.source.pendingParts()
     this.skipThrough = this.received
-    const sourceRows = await findRowsIn(this.source, { snapshot: captured.snapshot, pending: [], shadowed: new Set() }, {}, { project: sourceProjection(this.plan) })
-    const related = await this.relatedFor(sourceRows)
-    await this.table.replaceContents(fullRefreshRows(this.plan, sourceRows, related), { lineage: { [this.plan.source]: captured.snapshot.version } })
+    await this.table.replaceContents(await this.computeFully(captured.snapshot), { lineage: { [this.plan.source]: captured.snapshot.version } })
     if (this.groups) this.groups = new GroupMaintainer(this.plan)
     this.dirtyGroups.clear()
     this.failure = undefined
@@ -257,6 +258,16 @@ export class MaterializedView {
     // Dependants cannot follow a replacement change by change: they start over too. Queued
     // behind everything they have received, so they capture this view as it now stands.
     for (const dependant of this.dependants) dependant.requestFullRefresh()
+  }
+
+  /** The view's contents as of a committed source snapshot: from columns when the view groups without expanding. */
+  private async computeFully(snapshot: Snapshot): Promise<Row[]> {
+    const committed: ReadView = { snapshot, pending: [], shadowed: new Set() }
+    if (this.plan.kind === 'groups' && this.plan.expand.length === 0) {
+      return fullRefreshGroupsFromColumns(this.plan, scanColumnsIn(this.source, committed, { columns: foldColumns(this.plan) }))
+    }
+    const sourceRows = await findRowsIn(this.source, committed, {}, { project: sourceProjection(this.plan) })
+    return fullRefreshRows(this.plan, sourceRows, await this.relatedFor(sourceRows))
   }
 
   /** Queues a full refresh without waiting for it (its failure marks this view invalid); bursts share one. */

@@ -1,12 +1,9 @@
 import type { Row } from '../../schema/types.ts'
-import type { GroupState } from '../aggregates/group-state.ts'
+import type { ColumnBatch } from '../../table/scan-columns.ts'
 import type { ViewPlan } from '../define/types.ts'
 import { deriveRows } from '../pipeline/derive-rows.ts'
-import { groupKeyOf, type GroupKeyValue } from '../pipeline/group-key-of.ts'
-import type { RelatedRows } from '../pipeline/related-rows.ts'
-import { orderKeyOf, workingRows } from '../pipeline/working-rows.ts'
-import { groupRow } from './group-row.ts'
-import { planGroupAggregates } from './plan-group-aggregates.ts'
+import { NO_RELATED, type RelatedRows } from '../pipeline/related-rows.ts'
+import { GroupFold } from './group-fold.ts'
 
 /**
  * Every output row of a view computed from scratch: for a non-aggregating view the rows derived
@@ -23,18 +20,30 @@ export function fullRefreshRows(plan: ViewPlan, allSourceRows: Iterable<Row>, re
     for (const source of allSourceRows) rows.push(...deriveRows(plan, source, related))
     return rows
   }
-  const aggregates = planGroupAggregates(plan)
-  const groups = new Map<string, { key: GroupKeyValue; state: GroupState }>()
-  for (const source of allSourceRows) {
-    for (const row of workingRows(plan, source, related)) {
-      const key = groupKeyOf(plan, row)
-      let group = groups.get(key.id)
-      if (group === undefined) {
-        group = { key, state: aggregates.init() }
-        groups.set(key.id, group)
-      }
-      group.state = aggregates.add(group.state, row, 1, orderKeyOf(row))
+  const fold = new GroupFold(plan)
+  for (const source of allSourceRows) fold.add(source, related)
+  return fold.rows()
+}
+
+/**
+ * fullRefreshRows for a grouped view that expands no relation, from column batches (a scan of
+ * the source, projected to what the view reads): no row object is built per source row, one is
+ * refilled instead, which is what makes a full refresh over millions of rows affordable.
+ *
+ * @example
+ * await fullRefreshGroupsFromColumns(scriptStats, scanColumnsIn(source, view, { columns: sourceProjection(scriptStats) }))
+ */
+export async function fullRefreshGroupsFromColumns(plan: ViewPlan, batches: AsyncIterable<ColumnBatch>): Promise<Row[]> {
+  if (plan.kind !== 'groups' || plan.expand.length > 0) throw new TypeError(`fullRefreshGroupsFromColumns: view "${plan.name}" needs row objects (it does not group, or it expands relations)`)
+  const fold = new GroupFold(plan)
+  for await (const batch of batches) {
+    const names = Object.keys(batch.columns)
+    const columns = names.map((name) => batch.columns[name] as ArrayLike<unknown>)
+    const row: Row = {}
+    for (let index = 0; index < batch.rowCount; index++) {
+      for (let column = 0; column < names.length; column++) row[names[column] as string] = (columns[column] as ArrayLike<unknown>)[index]
+      fold.add(row, NO_RELATED)
     }
   }
-  return [...groups.values()].filter((group) => !aggregates.isEmpty(group.state)).map((group) => groupRow(aggregates, group.key, group.state))
+  return fold.rows()
 }
