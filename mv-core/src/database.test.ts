@@ -142,6 +142,22 @@ describe('Database reads', () => {
     await expect(orders.scan({ columns: ['nope'] }).next()).rejects.toThrow(/unknown column "nope"/)
   })
 
+  it('scans timestamps as epoch milliseconds when asked, filters still comparing instants', async () => {
+    const db = await open(undefined, undefined, { maxRows: 100 })
+    const orders = db.collection('Order')
+    const created = await orders.bulkCreate(Array.from({ length: 150 }, (_, i) => ({ total: i, status: 'new' })))
+    await db.flush()
+    await orders.create({ total: 1000, status: 'late' })
+    const since = created[100]!.createdAt as Date
+    const seen: unknown[] = []
+    for await (const batch of orders.scan({ columns: ['createdAt'], millis: ['createdAt'], filter: { createdAt: { $gte: since } } })) {
+      for (let i = 0; i < batch.rowCount; i++) seen.push(batch.columns.createdAt![i])
+    }
+    expect(seen.length).toBeGreaterThanOrEqual(51)
+    expect(seen.every((value) => typeof value === 'number' && value >= since.getTime())).toBe(true)
+    await expect(orders.scan({ columns: ['total'], millis: ['total'] }).next()).rejects.toThrow(/millis: "total" is not a timestamp column/)
+  })
+
   it('hides superseded file rows even when the projection drops $id', async () => {
     const db = await open()
     const orders = db.collection('Order')

@@ -37,9 +37,10 @@ function unscaledFromBytes(bytes: Uint8Array): bigint {
 type ElementDecoder = ((raw: unknown) => unknown) | undefined
 
 /** One value as hyparquet returns it (with READ_PARSERS, decimals unannotated) → its engine form; undefined = already is. */
-function elementDecoder(column: ScalarField, leaf: SchemaElement | undefined, variantText: boolean): ElementDecoder {
+function elementDecoder(column: ScalarField, leaf: SchemaElement | undefined, variantText: boolean, millis: boolean): ElementDecoder {
   switch (column.kind) {
     case 'timestamp':
+      if (millis) return raw => (raw instanceof Date ? raw.getTime() : Number(raw))
       return raw => new Date(raw instanceof Date ? raw.getTime() : Number(raw))
     case 'variant':
       if (variantText) return raw => new VariantText(typeof raw === 'string' ? raw : textDecoder.decode(raw as Uint8Array))
@@ -72,8 +73,8 @@ function isTypedArray(data: DecodedArray): boolean {
  * const decode = columnValueDecoder(totalColumn, leafElementFromFooter)
  * decode(BigInt64Array.of(1250n)) // [12.5]
  */
-export function columnValueDecoder(column: ScalarField, leaf: SchemaElement | undefined, variantText = false): (data: DecodedArray) => ArrayLike<unknown> {
-  const element = elementDecoder(column, leaf, variantText)
+export function columnValueDecoder(column: ScalarField, leaf: SchemaElement | undefined, variantText = false, millis = false): (data: DecodedArray) => ArrayLike<unknown> {
+  const element = elementDecoder(column, leaf, variantText, millis)
   if (column.array) {
     return data => {
       const out: unknown[] = new Array(data.length)

@@ -24,6 +24,12 @@ export interface ReadParquetOptions {
    * keep only some rows parse just those (see materializeRow).
    */
   variantText?: boolean
+  /**
+   * Timestamp columns to return as epoch milliseconds (numbers) instead of Dates: a Date per
+   * value costs more than decoding it, and a consumer that only buckets or compares instants
+   * does not need one.
+   */
+  millis?: ReadonlySet<string>
 }
 
 export interface ReadParquetMetadataOptions {
@@ -161,6 +167,7 @@ async function readRowGroup(
   columns: readonly ScalarField[],
   compressors: Compressors | undefined,
   variantText: boolean,
+  millis: ReadonlySet<string> | undefined,
 ): Promise<ColumnBatch> {
   const rowGroup = metadata.row_groups[group]
   const rowCount = Number(rowGroup?.num_rows ?? 0)
@@ -203,7 +210,7 @@ async function readRowGroup(
     }
     const data = joinChunks(chunks, rowStart, rowCount)
     try {
-      out[column.name] = columnValueDecoder(column, layout.leaves.get(column.name), variantText)(data)
+      out[column.name] = columnValueDecoder(column, layout.leaves.get(column.name), variantText, millis?.has(column.name) === true)(data)
     } catch (error) {
       throw corrupt(error, `cannot decode column "${column.name}" of row group ${group}`)
     }
@@ -250,7 +257,7 @@ export async function* readParquetColumns(file: AsyncBuffer, schema: CollectionS
   const start = (index: number): Promise<ColumnBatch> | undefined => {
     const next = selected[index]
     if (next === undefined) return undefined
-    const promise = readRowGroup(file, metadata, layout, next.group, next.rowStart, columns, compressors, options.variantText === true)
+    const promise = readRowGroup(file, metadata, layout, next.group, next.rowStart, columns, compressors, options.variantText === true, options.millis)
     // If the caller stops early, this read-ahead is never awaited: keep its failure quiet.
     promise.catch(() => {})
     return promise

@@ -15,6 +15,8 @@ export interface ReadFileOptions {
   variantText?: boolean
   /** Only these row groups (by index in the file). */
   rowGroups?: ReadonlySet<number>
+  /** Timestamp columns to return as epoch milliseconds instead of Dates. */
+  millis?: ReadonlySet<string>
 }
 
 /**
@@ -61,6 +63,7 @@ export function fileReader(storage: StorageDriver, prefix: string, schema: Colle
         rowGroupFilter: rowGroupFilter(options.filter),
         variantText: options.variantText,
         rowGroups: options.rowGroups,
+        millis: options.millis,
       })
     },
 

@@ -17,6 +17,11 @@ export interface ScanOptions {
   columns?: readonly string[]
   filter?: Filter
   asOf?: number | Date
+  /**
+   * Timestamp columns to return as epoch milliseconds (numbers) rather than Dates, which is
+   * markedly cheaper over millions of rows.
+   */
+  millis?: readonly string[]
 }
 
 /**
@@ -41,12 +46,18 @@ export async function* scanColumnsIn(table: Table, view: ReadView, options: Omit
     }
   }
   const filter = options.filter && Object.keys(options.filter).length > 0 ? compileFilter(options.filter, { label, schema }) : undefined
+  const millis = options.millis && options.millis.length > 0 ? new Set(options.millis) : undefined
+  for (const name of millis ?? []) {
+    if (schema.columns.find((column) => column.name === name)?.kind !== 'timestamp') {
+      throw new ParqueDBError('BAD_FILTER', `${label}: scan: millis: "${name}" is not a timestamp column`, { field: name })
+    }
+  }
   const needsRowCheck = filter !== undefined || view.shadowed.size > 0
   const readColumns = needsRowCheck ? [...new Set([...columns, '$id', ...(filter?.columns ?? [])])] : columns
 
   for (const file of view.snapshot.files.values()) {
     if (filter && !filter.mayMatch(file.stats, file.rows)) continue
-    for await (const batch of table.reader.readColumns(file.path, file.bytes, { columns: readColumns, filter })) {
+    for await (const batch of table.reader.readColumns(file.path, file.bytes, { columns: readColumns, filter, millis })) {
       if (!needsRowCheck) {
         yield batch
         continue
@@ -55,7 +66,7 @@ export async function* scanColumnsIn(table: Table, view: ReadView, options: Omit
       const ids = batch.columns.$id as ArrayLike<string>
       for (let index = 0; index < batch.rowCount; index++) {
         if (view.shadowed.has(ids[index] as string)) continue
-        if (filter && !filter.test(rowAt(batch.columns, filter.columns, index))) continue
+        if (filter && !filter.test(rowAt(batch.columns, filter.columns, index, millis))) continue
         keep.push(index)
       }
       if (keep.length > 0) yield select(batch.columns, columns, keep)
@@ -63,12 +74,16 @@ export async function* scanColumnsIn(table: Table, view: ReadView, options: Omit
   }
   const materialized = view.pending.map((row) => materializeRow(schema, row))
   const pending = filter ? materialized.filter((row) => filter.test(row)) : materialized
-  if (pending.length > 0) yield fromRows(pending, columns)
+  if (pending.length > 0) yield fromRows(pending, columns, millis)
 }
 
-function rowAt(columns: ColumnBatch['columns'], names: readonly string[], index: number): Row {
+/** A row of the filter's columns (instants as Dates again, which is what filters compare). */
+function rowAt(columns: ColumnBatch['columns'], names: readonly string[], index: number, millis: ReadonlySet<string> | undefined): Row {
   const row: Row = {}
-  for (const name of names) row[name] = columns[name]?.[index]
+  for (const name of names) {
+    const value = columns[name]?.[index]
+    row[name] = millis?.has(name) && typeof value === 'number' ? new Date(value) : value
+  }
   return row
 }
 
@@ -81,8 +96,10 @@ function select(columns: ColumnBatch['columns'], names: readonly string[], index
   return { rowCount: indexes.length, columns: selected }
 }
 
-function fromRows(rows: readonly Row[], names: readonly string[]): ColumnBatch {
+function fromRows(rows: readonly Row[], names: readonly string[], millis: ReadonlySet<string> | undefined): ColumnBatch {
   const columns: ColumnBatch['columns'] = {}
-  for (const name of names) columns[name] = rows.map((row) => row[name] ?? null)
+  for (const name of names) {
+    columns[name] = millis?.has(name) ? rows.map((row) => (row[name] instanceof Date ? row[name].getTime() : null)) : rows.map((row) => row[name] ?? null)
+  }
   return { rowCount: rows.length, columns }
 }

@@ -1,22 +1,23 @@
 import { ParqueDBError } from '../errors.ts'
+import type { Filter } from '../query/types.ts'
 import type { Row } from '../schema/types.ts'
 import { findRows, findRowsIn } from '../table/find-rows.ts'
 import { readChanges } from '../table/read-changes.ts'
 import type { Snapshot } from '../table/commit.ts'
 import type { ReadView } from '../table/read-view.ts'
-import { scanColumnsIn } from '../table/scan-columns.ts'
+import { scanColumnsIn, type ColumnBatch } from '../table/scan-columns.ts'
 import type { LiveChange, Table } from '../table/table.ts'
 import type { ViewPlan } from './define/types.ts'
 import { applyRowChanges } from './maintain/apply-row-changes.ts'
 import { filterForGroup } from './maintain/filter-for-group.ts'
-import { fullRefreshGroupsFromColumns, fullRefreshRows } from './maintain/full-refresh-rows.ts'
+import { fullRefreshGroupsFromColumns, fullRefreshRows, refilledRows } from './maintain/full-refresh-rows.ts'
 import { foldColumns } from './maintain/group-fold.ts'
 import { GroupMaintainer } from './maintain/group-maintainer.ts'
 import type { SourceChange } from './maintain/types.ts'
 import { loadRelated, type FetchRelated } from './pipeline/load-related.ts'
 import { NO_RELATED, type RelatedRows } from './pipeline/related-rows.ts'
 import { sourceProjection } from './pipeline/source-projection.ts'
-import { workingRows } from './pipeline/working-rows.ts'
+import { workingRows, type WorkingRow } from './pipeline/working-rows.ts'
 
 /** What `getViewState` reports. */
 export interface ViewState {
@@ -32,7 +33,22 @@ export interface ViewState {
   sourceVersions: Record<string, number>
   /** Source writes received but not yet applied. */
   lag: number
+  /** What keeping the view up to date has cost since the database opened. */
+  maintenance: ViewMaintenance
   error?: string
+}
+
+/** Cumulative counts of a view's upkeep since the database opened. */
+export interface ViewMaintenance {
+  /** Batches of source changes applied. */
+  batches: number
+  /** Source rows (inserted images and before-images) those batches carried. */
+  rows: number
+  /** Groups recomputed from the source because an extreme or a percentile lost a value. */
+  recomputedGroups: number
+  fullRefreshes: number
+  /** Time the view's queue spent working (applying, recomputing, refreshing, committing). */
+  ms: number
 }
 
 /**
@@ -56,6 +72,7 @@ export class MaterializedView {
   private staleSince: Date | null = null
   private unsubscribe: (() => void)[] = []
   private refreshQueued = false
+  private readonly maintenance: ViewMaintenance = { batches: 0, rows: 0, recomputedGroups: 0, fullRefreshes: 0, ms: 0 }
   /** Views that read this one: a full refresh here replaces what they were derived from. */
   readonly dependants: MaterializedView[] = []
 
@@ -146,6 +163,7 @@ export class MaterializedView {
     this.queued++
     const next = this.queue.then(async () => {
       if (this.failure !== undefined && !evenIfFailed) return
+      const started = performance.now()
       try {
         await work()
       } catch (error) {
@@ -153,6 +171,7 @@ export class MaterializedView {
       } finally {
         this.queued--
         if (this.queued === 0) await this.settle()
+        this.maintenance.ms += performance.now() - started
       }
     })
     this.queue = next
@@ -188,18 +207,34 @@ export class MaterializedView {
       const filter = filterForGroup(this.plan, key)
       // Not expressible as a filter (keys from expressions or relations): start over instead.
       if (filter === undefined) return void this.enqueue(() => this.refreshFully())
-      const sourceRows = await findRowsIn(this.source, captured, filter, { project: sourceProjection(this.plan) })
-      const related = await this.relatedFor(sourceRows)
-      const result = groups.recomputeGroup(id, sourceRows.flatMap((row) => workingRows(this.plan, row, related)))
+      const result = groups.recomputeGroup(id, await this.groupRows(captured, filter))
+      this.maintenance.recomputedGroups++
       upserts.push(...result.upserts)
       deleteIds.push(...result.deleteIds)
     }
     if (upserts.length > 0 || deleteIds.length > 0) await this.table.applyBatch({ upserts, deleteIds })
   }
 
+  /** The working rows a group's filter selects from a captured source: read as columns when the view expands nothing. */
+  private async groupRows(captured: ReadView, filter: Filter): Promise<Iterable<WorkingRow>> {
+    const plan = this.plan
+    if (plan.expand.length === 0) {
+      const batches: ColumnBatch[] = []
+      for await (const batch of scanColumnsIn(this.source, captured, { ...foldColumns(plan), filter })) batches.push(batch)
+      return (function* () {
+        for (const row of refilledRows(batches)) yield* workingRows(plan, row, NO_RELATED)
+      })()
+    }
+    const sourceRows = await findRowsIn(this.source, captured, filter, { project: sourceProjection(plan) })
+    const related = await this.relatedFor(sourceRows)
+    return sourceRows.flatMap((row) => workingRows(plan, row, related))
+  }
+
   /** Applies one batch of source changes to the view's table. */
   private async apply(change: SourceChange | LiveChange): Promise<void> {
     if (change.inserts.length === 0 && change.deletes.length === 0) return
+    this.maintenance.batches++
+    this.maintenance.rows += change.inserts.length + change.deletes.length
     const related = await this.relatedFor([...change.inserts, ...change.deletes])
     if (!this.groups) {
       const { upserts, deleteIds } = applyRowChanges(this.plan, change, related)
@@ -239,6 +274,7 @@ export class MaterializedView {
     const captured = this.source.currentView()
     const parts = this.source.pendingParts()
     this.skipThrough = this.received
+    this.maintenance.fullRefreshes++
     await this.table.replaceContents(await this.computeFully(captured.snapshot), { lineage: { [this.plan.source]: captured.snapshot.version } })
     if (this.groups) this.groups = new GroupMaintainer(this.plan)
     this.dirtyGroups.clear()
@@ -264,7 +300,7 @@ export class MaterializedView {
   private async computeFully(snapshot: Snapshot): Promise<Row[]> {
     const committed: ReadView = { snapshot, pending: [], shadowed: new Set() }
     if (this.plan.kind === 'groups' && this.plan.expand.length === 0) {
-      return fullRefreshGroupsFromColumns(this.plan, scanColumnsIn(this.source, committed, { columns: foldColumns(this.plan) }))
+      return fullRefreshGroupsFromColumns(this.plan, scanColumnsIn(this.source, committed, foldColumns(this.plan)))
     }
     const sourceRows = await findRowsIn(this.source, committed, {}, { project: sourceProjection(this.plan) })
     return fullRefreshRows(this.plan, sourceRows, await this.relatedFor(sourceRows))
@@ -321,6 +357,7 @@ export class MaterializedView {
       staleSince: stale ? (this.staleSince ?? this.lastRefresh) : null,
       sourceVersions: { ...this.table.committed.lineage },
       lag: this.queued,
+      maintenance: { ...this.maintenance },
       ...(failed ? { error: this.failure instanceof Error ? this.failure.message : String(this.failure) } : {}),
     }
   }

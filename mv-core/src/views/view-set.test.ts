@@ -74,7 +74,11 @@ describe('materialized views through the database', () => {
     const stats = await db.views.find('ScriptStats', {})
     expect(stats.reduce((sum, row) => sum + (row.requests as number), 0)).toBe(1_500 - 60)
     expect(stats[0]).not.toHaveProperty('_state')
-    expect(db.getViewState('ScriptStats')).toMatchObject({ state: 'fresh', lag: 0 })
+    const state = db.getViewState('ScriptStats')
+    expect(state).toMatchObject({ state: 'fresh', lag: 0 })
+    // 6 bulk creates, 60 updates, 60 deletes, 30 updates, each one batch: rows count images on both sides.
+    expect(state.maintenance).toMatchObject({ batches: 156, rows: 1_500 + 60 * 2 + 60 + 30 * 2 })
+    expect(state.maintenance.ms).toBeGreaterThan(0)
 
     for (const name of VIEWS) {
       const { incremental, full } = await incrementalAndFull(db, name)

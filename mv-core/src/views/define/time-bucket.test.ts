@@ -1,6 +1,6 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { bucketEnd, bucketOf, calendarDay, truncateToBucket, type TruncateUnit } from './time-bucket.ts'
+import { bucketEnd, bucketOf, bucketStartMillis, calendarDay, truncateToBucket, type TruncateUnit } from './time-bucket.ts'
 import { zoneOffset } from './zone-offset.ts'
 
 const NY = 'America/New_York'
@@ -180,5 +180,25 @@ describe('bucket properties', () => {
         expect(zoneOffset(ms, 'UTC')).toBe(0)
       }),
     )
+  })
+})
+
+describe('bucketStartMillis', () => {
+  it('is bucketOf as epoch milliseconds, for Dates, numbers, ISO texts and calendar days', () => {
+    const units: TruncateUnit[] = ['minute', 'hour', 'day', 'week', 'month']
+    fc.assert(
+      fc.property(
+        fc.integer({ min: Date.UTC(1990, 0, 1), max: Date.UTC(2060, 0, 1) }),
+        fc.constantFrom(...units),
+        fc.constantFrom('UTC', NY, BERLIN, 'Asia/Kolkata'),
+        fc.constantFrom('date', 'number', 'iso', 'day'),
+        (ms, unit, zone, form) => {
+          const value = form === 'date' ? new Date(ms) : form === 'number' ? ms : form === 'iso' ? new Date(ms).toISOString() : new Date(ms).toISOString().slice(0, 10)
+          expect(bucketStartMillis(value, unit, zone)).toBe((bucketOf(value, unit, zone) as Date).getTime())
+        },
+      ),
+    )
+    expect(bucketStartMillis(null, 'hour', 'UTC')).toBeNull()
+    expect(bucketStartMillis('2024-02-30', 'day', 'UTC')).toBeNull()
   })
 })

@@ -64,15 +64,29 @@ export function bucketEnd(start: Date | number, unit: TruncateUnit, timeZone = '
  * bucketOf(new Date('2024-01-15T23:30:00Z'), 'date', 'Europe/Berlin') // '2024-01-16'
  */
 export function bucketOf(value: unknown, unit: BucketUnit, timeZone: string): Date | string | null {
+  if (unit === 'date') {
+    if (typeof value === 'string' && CALENDAR_DAY.test(value)) return daysOfCalendarDay(value) === undefined ? null : value
+    const ms = timestampMillis(typeof value === 'bigint' ? Number(value) : value)
+    return ms === undefined ? null : calendarDay(ms, timeZone)
+  }
+  const start = bucketStartMillis(value, unit, timeZone)
+  return start === null ? null : new Date(start)
+}
+
+/**
+ * bucketOf for the units that give an instant, as epoch milliseconds: what grouping compares,
+ * without a Date per row.
+ *
+ * @example
+ * bucketStartMillis(Date.UTC(2024, 0, 15, 10, 42), 'hour', 'UTC') // Date.UTC(2024, 0, 15, 10)
+ */
+export function bucketStartMillis(value: unknown, unit: TruncateUnit, timeZone: string): number | null {
   if (typeof value === 'string' && CALENDAR_DAY.test(value)) {
     const days = daysOfCalendarDay(value)
-    if (days === undefined) return null
-    if (unit === 'date') return value
-    return new Date(truncateLocalDays(days, unit === 'minute' || unit === 'hour' ? 'day' : unit, timeZone))
+    return days === undefined ? null : truncateLocalDays(days, unit === 'minute' || unit === 'hour' ? 'day' : unit, timeZone)
   }
   const ms = timestampMillis(typeof value === 'bigint' ? Number(value) : value)
-  if (ms === undefined) return null
-  return unit === 'date' ? calendarDay(ms, timeZone) : new Date(truncateMillis(ms, unit, timeZone))
+  return ms === undefined ? null : truncateMillis(ms, unit, timeZone)
 }
 
 const CALENDAR_DAY = /^(\d{4})-(\d{2})-(\d{2})$/

@@ -36,14 +36,33 @@ export function fullRefreshRows(plan: ViewPlan, allSourceRows: Iterable<Row>, re
 export async function fullRefreshGroupsFromColumns(plan: ViewPlan, batches: AsyncIterable<ColumnBatch>): Promise<Row[]> {
   if (plan.kind !== 'groups' || plan.expand.length > 0) throw new TypeError(`fullRefreshGroupsFromColumns: view "${plan.name}" needs row objects (it does not group, or it expands relations)`)
   const fold = new GroupFold(plan)
+  const row: Row = {}
   for await (const batch of batches) {
     const names = Object.keys(batch.columns)
     const columns = names.map((name) => batch.columns[name] as ArrayLike<unknown>)
-    const row: Row = {}
     for (let index = 0; index < batch.rowCount; index++) {
       for (let column = 0; column < names.length; column++) row[names[column] as string] = (columns[column] as ArrayLike<unknown>)[index]
       fold.add(row, NO_RELATED)
     }
   }
   return fold.rows()
+}
+
+/**
+ * The rows of column batches as one object refilled for each row in turn: for consumers that
+ * read a row and let it go (folding into group states), never for ones that keep it.
+ *
+ * @example
+ * for (const row of refilledRows(batches)) fold.add(row, NO_RELATED)
+ */
+export function* refilledRows(batches: Iterable<ColumnBatch>): Generator<Row> {
+  const row: Row = {}
+  for (const batch of batches) {
+    const names = Object.keys(batch.columns)
+    const columns = names.map((name) => batch.columns[name] as ArrayLike<unknown>)
+    for (let index = 0; index < batch.rowCount; index++) {
+      for (let column = 0; column < names.length; column++) row[names[column] as string] = (columns[column] as ArrayLike<unknown>)[index]
+      yield row
+    }
+  }
 }

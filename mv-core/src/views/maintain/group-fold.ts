@@ -8,20 +8,33 @@ import { orderKeyOf, workingRows, type WorkingRow } from '../pipeline/working-ro
 import { groupRow } from './group-row.ts'
 import { planGroupAggregates } from './plan-group-aggregates.ts'
 
+/** The source columns folding a grouped view reads, and which of them may come as epoch milliseconds. */
+export interface FoldColumns {
+  readonly columns: readonly string[]
+  /** Timestamp columns read only by time buckets, which take epoch milliseconds as well as Dates. */
+  readonly millis: readonly string[]
+}
+
 /**
- * The source columns folding a grouped view reads: what its filter, `$unnest`, keys and
- * aggregates read, plus `createdAt` and `$id` when `$first`/`$last` order by them. Narrower than
+ * What folding a grouped view reads: the columns its filter, `$unnest`, keys and aggregates read,
+ * plus `createdAt` and `$id` when `$first`/`$last` order by them. Narrower than
  * sourceProjection, which also serves row views (their output rows carry ids and timestamps).
  *
  * @example
- * foldColumns(scriptStats) // ['scriptName', 'wallTime', 'eventTimestamp']
+ * foldColumns(scriptStats) // { columns: ['scriptName', 'wallTime', 'eventTimestamp'], millis: ['eventTimestamp'] }
  */
-export function foldColumns(plan: ViewPlan): string[] {
+export function foldColumns(plan: ViewPlan): FoldColumns {
   const aggregates = planGroupAggregates(plan)
-  const read = new Set<string>([...(plan.filter?.columns ?? []), ...(plan.groupBy ?? []).flatMap((key) => key.fields), ...aggregates.fields])
-  if (plan.unnest !== undefined) read.add(plan.unnest.field)
-  if (aggregates.aggregates.some((aggregate) => aggregate.op === '$first' || aggregate.op === '$last')) read.add('createdAt').add('$id')
-  return plan.sourceSchema.columns.map((column) => column.name).filter((name) => read.has(name))
+  const keys = plan.groupBy ?? []
+  const bucketed = new Set(keys.flatMap((key) => (key.bucket?.field === undefined ? [] : [key.bucket.field])))
+  const other = new Set<string>([...(plan.filter?.columns ?? []), ...keys.filter((key) => key.bucket?.field === undefined).flatMap((key) => key.fields), ...aggregates.fields])
+  if (plan.unnest !== undefined) other.add(plan.unnest.field)
+  if (aggregates.aggregates.some((aggregate) => aggregate.op === '$first' || aggregate.op === '$last')) other.add('createdAt').add('$id')
+  const columns = plan.sourceSchema.columns.filter((column) => other.has(column.name) || bucketed.has(column.name))
+  return {
+    columns: columns.map((column) => column.name),
+    millis: columns.filter((column) => column.kind === 'timestamp' && !column.array && !other.has(column.name)).map((column) => column.name),
+  }
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { Row } from '../../schema/types.ts'
-import type { ViewPlan } from '../define/types.ts'
+import { bucketStartMillis } from '../define/time-bucket.ts'
+import type { GroupKey, ViewPlan } from '../define/types.ts'
 import { groupKeyOf, type GroupKeyValue } from './group-key-of.ts'
 
 /** Distinct keys remembered before the cache starts over: bounds memory on high-cardinality keys. */
@@ -12,6 +13,22 @@ interface Level {
 }
 
 const newLevel = (): Level => ({ scalars: new Map(), dates: new Map() })
+
+/** How the trie reads one key; `instant` readers give epoch ms (or null), kept apart from numbers. */
+interface KeyReader {
+  readonly read: (row: Row) => unknown
+  readonly instant: boolean
+}
+
+/** A time bucket of a plain field is keyed by its start in ms: no Date per row. */
+function keyReader(key: GroupKey): KeyReader {
+  const bucket = key.bucket
+  if (bucket?.field !== undefined && bucket.unit !== 'date') {
+    const { field, unit, timeZone } = bucket
+    return { read: (row) => bucketStartMillis(row[field], unit, timeZone), instant: true }
+  }
+  return { read: key.evaluate, instant: false }
+}
 
 /**
  * groupKeyOf with the key objects remembered: a row's key values are looked up in a trie of
@@ -26,24 +43,29 @@ const newLevel = (): Level => ({ scalars: new Map(), dates: new Map() })
  */
 export class GroupKeys {
   readonly #plan: ViewPlan
-  readonly #evaluators: readonly ((row: Row) => unknown)[]
+  /** Per key, what the trie is keyed by: the key value, or for time buckets the bucket's start in epoch ms. */
+  readonly #readers: readonly KeyReader[]
   #root = newLevel()
   #size = 0
 
   constructor(plan: ViewPlan) {
     this.#plan = plan
-    this.#evaluators = (plan.groupBy ?? []).map((key) => key.evaluate)
+    this.#readers = (plan.groupBy ?? []).map(keyReader)
   }
 
   of(row: Row): GroupKeyValue {
-    const evaluators = this.#evaluators
-    if (evaluators.length === 0) return this.#leaf(this.#root.scalars, null, row)
+    const readers = this.#readers
+    if (readers.length === 0) return this.#leaf(this.#root.scalars, null, row)
     let level = this.#root
-    for (let index = 0; index < evaluators.length; index++) {
-      const value = (evaluators[index] as (row: Row) => unknown)(row) ?? null
+    for (let index = 0; index < readers.length; index++) {
+      const reader = readers[index] as KeyReader
+      const value = reader.read(row) ?? null
       let map: Map<unknown, Level | GroupKeyValue>
       let mapKey: unknown
-      if (value instanceof Date) {
+      if (reader.instant && value !== null) {
+        map = level.dates as Map<unknown, Level | GroupKeyValue>
+        mapKey = value
+      } else if (value instanceof Date) {
         map = level.dates as Map<unknown, Level | GroupKeyValue>
         mapKey = value.getTime()
       } else if (value !== null && typeof value === 'object') {
@@ -52,7 +74,7 @@ export class GroupKeys {
         map = level.scalars
         mapKey = value
       }
-      if (index === evaluators.length - 1) return this.#leaf(map, mapKey, row)
+      if (index === readers.length - 1) return this.#leaf(map, mapKey, row)
       let next = map.get(mapKey) as Level | undefined
       if (next === undefined) {
         next = newLevel()
