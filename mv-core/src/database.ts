@@ -6,6 +6,8 @@ import type { StorageDriver } from './storage/types.ts'
 import { Table, type FlushPolicy } from './table/table.ts'
 import { memoryWal } from './wal/memory.ts'
 import type { ViewState } from './views/materialized-view.ts'
+import type { ViewDefinition } from './views/define/define-view.ts'
+import { ViewHandle, viewsByName, type ViewsByName } from './views/view-handle.ts'
 import { ViewSet } from './views/view-set.ts'
 import type { WalFactory } from './wal/types.ts'
 
@@ -30,6 +32,13 @@ export interface DatabaseOptions {
 const COLLECTION_NAME = /^[A-Za-z][A-Za-z0-9_]{0,127}$/
 
 /**
+ * An open database with its collections and views as properties too: `db.Order.find(...)`,
+ * `db.DailySales.find(...)`. Members of Database win over entry names; `collection(name)` and
+ * `views.<Name>` always reach an entry.
+ */
+export type OpenDatabase = Database & { readonly [entry: string]: Collection | ViewHandle }
+
+/**
  * An open database: one table per collection of the schema.
  *
  * @example
@@ -39,15 +48,15 @@ const COLLECTION_NAME = /^[A-Za-z][A-Za-z0-9_]{0,127}$/
  */
 export class Database {
   private readonly collections: ReadonlyMap<string, Collection>
-  /** The materialized views: schema entries with `$from`. */
-  readonly views: ViewSet
+  /** The materialized views (schema entries with `$from`), each also a property: `db.views.DailySales.find(...)`. */
+  readonly views: ViewsByName
 
   private constructor(collections: Map<string, Collection>, views: ViewSet) {
     this.collections = collections
-    this.views = views
+    this.views = viewsByName(views)
   }
 
-  static async open(options: DatabaseOptions): Promise<Database> {
+  static async open(options: DatabaseOptions): Promise<OpenDatabase> {
     const wal = options.wal ?? memoryWal()
     const writerId = options.writerId ?? 'main'
     const viewDefinitions = new Map<string, unknown>()
@@ -82,7 +91,7 @@ export class Database {
       writerId,
       encoder: options.encoder,
     })
-    return new Database(collections, views)
+    return entriesByName(new Database(collections, views))
   }
 
   /** Brings a view up to date now; `full` recomputes it from its source. */
@@ -98,9 +107,30 @@ export class Database {
     return this.views.list()
   }
 
-  /** Adds a view to the open database: `db.registerView('Errors', { $from: 'TailEvents', $filter: ... })`. */
-  registerView(name: string, definition: CollectionDefinition): Promise<ViewState> {
-    return this.views.register(name, definition)
+  /**
+   * Adds a view to the open database, computed from its source at once:
+   * `db.registerView('Errors', { $from: 'TailEvents', $filter: ... })`, or a definition named by
+   * its `$type`: `db.registerView(defineView({ $type: 'Errors', $from: 'TailEvents', ... }))`.
+   */
+  registerView(name: string, definition: CollectionDefinition): Promise<ViewState>
+  registerView(definition: ViewDefinition): Promise<ViewState>
+  registerView(nameOrDefinition: string | ViewDefinition, definition?: CollectionDefinition): Promise<ViewState> {
+    if (typeof nameOrDefinition === 'string') return this.views.register(nameOrDefinition, definition)
+    const name = nameOrDefinition?.$type
+    if (typeof name !== 'string' || name.trim() === '') {
+      return Promise.reject(new ParqueDBError('SCHEMA', `registerView: name the view, as registerView('Name', definition) or with $type in the definition`))
+    }
+    return this.views.register(name, nameOrDefinition)
+  }
+
+  /** `db.defineView({ $type: 'MyView', $from: 'MyCollection', ... })`: registerView for a definition named by `$type`. */
+  defineView(definition: ViewDefinition): Promise<ViewState> {
+    return this.registerView(definition)
+  }
+
+  /** The reader's handle of a view: `db.view('DailySales').find(...)`. NOT_FOUND for an unknown view. */
+  view(name: string): ViewHandle {
+    return this.views.handle(name)
   }
 
   /** Changes directives of a view: `alterView('Daily', { $refresh: { mode: 'manual' } })`. */
@@ -137,6 +167,11 @@ export class Database {
     await Promise.all([...this.collections.values()].map((collection) => collection.flush()))
   }
 
+  /** Names of the collections and views, in schema order. */
+  get entryNames(): string[] {
+    return [...this.collections.keys(), ...this.views.names()]
+  }
+
   /** Flushes and closes every collection. */
   async close(): Promise<void> {
     // Sources flush first: their commits carry the views' pending parts along in lockstep.
@@ -144,4 +179,21 @@ export class Database {
     await Promise.all([...this.collections.values()].map((collection) => collection.table.close()))
     await this.views.close()
   }
+}
+
+/** The database with its entries reachable as properties (see OpenDatabase). */
+function entriesByName(db: Database): OpenDatabase {
+  return new Proxy(db, {
+    get(target, property) {
+      if (typeof property === 'string' && !(property in target)) {
+        if (target.collectionNames.includes(property)) return target.collection(property)
+        if (target.views.has(property)) return target.views[property]
+      }
+      const value: unknown = Reflect.get(target, property, target)
+      return typeof value === 'function' ? value.bind(target) : value
+    },
+    has(target, property) {
+      return (typeof property === 'string' && target.entryNames.includes(property)) || Reflect.has(target, property)
+    },
+  }) as OpenDatabase
 }

@@ -3,7 +3,10 @@
  * driver and fs WAL live in the './fs' subpath.
  */
 export { ParqueDBError, type ErrorCode } from './errors.ts'
-export { Database, type DatabaseOptions, type CollectionDefinition } from './database.ts'
+export { Database, type DatabaseOptions, type CollectionDefinition, type OpenDatabase } from './database.ts'
+export { defineView, type ViewDefinition } from './views/define/define-view.ts'
+export { ViewHandle, type ViewsByName } from './views/view-handle.ts'
+export type { ViewState, ViewMaintenance } from './views/materialized-view.ts'
 export { Collection } from './collection.ts'
 export type { StorageDriver, ObjectInfo, PutOptions } from './storage/types.ts'
 export { memoryStorage } from './storage/memory.ts'

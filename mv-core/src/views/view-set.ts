@@ -10,6 +10,7 @@ import { parseViews } from './define/parse-view.ts'
 import type { ViewPlan } from './define/types.ts'
 import { vacuumTable, type VacuumResult } from '../table/vacuum-table.ts'
 import { MaterializedView, type ViewState } from './materialized-view.ts'
+import { ViewHandle } from './view-handle.ts'
 import type { FetchRelated } from './pipeline/load-related.ts'
 
 export interface ViewSetOptions {
@@ -194,6 +195,12 @@ export class ViewSet {
 
   has(name: string): boolean {
     return this.views.has(name)
+  }
+
+  /** The reader's handle of a view (what `db.views.<Name>` gives); NOT_FOUND for an unknown view. */
+  handle(name: string): ViewHandle {
+    this.get(name)
+    return new ViewHandle(this, name)
   }
 
   /**

@@ -172,8 +172,11 @@ function buildPlan(name: string, raw: unknown, context: ParseContext): ViewPlan 
   return Object.freeze(plan)
 }
 
-/** Non-'$' keys are fields of collections, not of views; unknown directives are likely typos. */
-function checkKeys(view: string, definition: Readonly<Record<string, unknown>>): void {
+/**
+ * Every key of a definition is a known directive: non-'$' keys are fields of collections, not of
+ * views; unknown directives are likely typos, answered with the closest directive.
+ */
+export function checkKeys(view: string, definition: Readonly<Record<string, unknown>>): void {
   for (const key of Object.keys(definition)) {
     if (!key.startsWith('$')) {
       throw viewError(
