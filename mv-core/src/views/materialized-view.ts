@@ -14,7 +14,10 @@ import { fullRefreshGroupsFromColumns, fullRefreshRows, refilledRows } from './m
 import { foldColumns } from './maintain/group-fold.ts'
 import { GroupMaintainer } from './maintain/group-maintainer.ts'
 import type { SourceChange } from './maintain/types.ts'
-import { loadRelated, type FetchRelated } from './pipeline/load-related.ts'
+import { loadRelatedAs, type FetchRelated } from './pipeline/load-related.ts'
+import { RelatedChanges } from './pipeline/related-changes.ts'
+import type { RelatedNeeds } from './pipeline/related-ids-needed.ts'
+import { sourcesReaching } from './pipeline/sources-reaching.ts'
 import { NO_RELATED, type RelatedRows } from './pipeline/related-rows.ts'
 import { sourceProjection } from './pipeline/source-projection.ts'
 import { workingRows, type WorkingRow } from './pipeline/working-rows.ts'
@@ -72,6 +75,8 @@ export class MaterializedView {
   private staleSince: Date | null = null
   private unsubscribe: (() => void)[] = []
   private refreshQueued = false
+  /** `$expand` views: related entities changed in the current period (see RelatedChanges). */
+  private relatedChanges = new RelatedChanges()
   private readonly maintenance: ViewMaintenance = { batches: 0, rows: 0, recomputedGroups: 0, fullRefreshes: 0, ms: 0 }
   /** Views that read this one: a full refresh here replaces what they were derived from. */
   readonly dependants: MaterializedView[] = []
@@ -96,11 +101,15 @@ export class MaterializedView {
    */
   async open(definitionChanged: boolean): Promise<void> {
     const lineage = this.lineage()
-    if (definitionChanged || lineage === undefined) return this.refreshFully()
-    if (!this.streaming) return
-    await this.catchUp(lineage)
-    await this.apply(this.source.pendingChanges())
-    // Nothing writes while a database opens: the source as it stands is the consistent point.
+    if (definitionChanged || lineage === undefined) {
+      await this.refreshFully()
+    } else {
+      if (!this.streaming) return
+      await this.catchUp(lineage)
+      await this.apply(this.source.pendingChanges())
+    }
+    // Nothing writes while a database opens: the source as it stands is the consistent point
+    // for the groups its uncommitted writes left to recompute.
     if (this.dirtyGroups.size > 0) await this.recomputeDirty(this.source.currentView())
     this.lastRefresh = new Date()
   }
@@ -162,15 +171,15 @@ export class MaterializedView {
   private enqueue(work: () => Promise<void>, evenIfFailed = false): Promise<void> {
     this.queued++
     const next = this.queue.then(async () => {
-      if (this.failure !== undefined && !evenIfFailed) return
       const started = performance.now()
       try {
-        await work()
+        // A failed view skips its work until a refresh, but every job still counts down.
+        if (this.failure === undefined || evenIfFailed) await work()
       } catch (error) {
         this.failure = error
       } finally {
         this.queued--
-        if (this.queued === 0) await this.settle()
+        if (this.queued === 0 && this.failure === undefined) await this.settle()
         this.maintenance.ms += performance.now() - started
       }
     })
@@ -191,23 +200,57 @@ export class MaterializedView {
   private async settle(): Promise<void> {
     this.staleSince = null
     this.lastRefresh = new Date()
-    if (this.dirtyGroups.size === 0 || !this.groups) return
+    if (this.relatedChanges.size === 0 && (this.dirtyGroups.size === 0 || !this.groups)) return
+    const captured = this.source.currentView()
+    // Related changes of the period that ends here; later ones start the next period.
+    const ended = this.relatedChanges
+    if (ended.size > 0) this.relatedChanges = new RelatedChanges()
     try {
-      await this.recomputeDirty(this.source.currentView())
+      if (ended.size > 0) await this.rederive(captured, ended)
+      if (this.dirtyGroups.size > 0) await this.recomputeDirty(captured)
     } catch (error) {
       this.failure = error
     }
+  }
+
+  /**
+   * Re-derives the source rows that the related entities changed during a period reach: from the
+   * related state at the period's start (what the view derived them with) to the state at its
+   * end, as a batch of before- and after-images of the same rows.
+   */
+  private async rederive(captured: ReadView, ended: RelatedChanges): Promise<void> {
+    const plan = this.plan
+    const fetchOne = async (needs: RelatedNeeds, collection: string) => [...(await this.fetchRelated(needs))].flatMap(([name, rows]) => (name === collection ? rows : []))
+    const ids = await sourcesReaching(plan, ended.ids(), {
+      byIds: (collection, wanted) => fetchOne({ ids: new Map([[collection, wanted]]), referencing: new Map() }, collection),
+      referencing: (collection, field, wanted) => fetchOne({ ids: new Map(), referencing: new Map([[collection, new Map([[field, wanted]])]]) }, collection),
+      earlier: (collection) => [...ended.images(collection), ...this.relatedChanges.images(collection)],
+      sourceReferencing: async (field, wanted) =>
+        (await findRowsIn(this.source, captured, { [field]: { $in: [...wanted] } }, { project: ['$id'] })).map((row) => row.$id),
+    })
+    if (ids.size === 0) return
+    const rows = await findRowsIn(this.source, captured, { $id: { $in: [...ids] } }, { project: sourceProjection(plan) })
+    // Oldest images first: what the period started with, then what the next period started with.
+    const before = await loadRelatedAs(plan, rows, this.fetchRelated, (loaded) => ended.revert(this.relatedChanges.revert(loaded)))
+    await this.apply({ inserts: rows, deletes: rows }, await this.relatedFor(rows), before)
   }
 
   private async recompute(captured: ReadView, dirty: [string, Row][]): Promise<void> {
     const groups = this.groups as GroupMaintainer
     const upserts: Row[] = []
     const deleteIds: string[] = []
+    // Groups whose key is no filter on the source (keys from expressions or relations) share one read of all of it.
+    let everything: WorkingRow[] | undefined
     for (const [id, key] of dirty) {
       const filter = filterForGroup(this.plan, key)
-      // Not expressible as a filter (keys from expressions or relations): start over instead.
-      if (filter === undefined) return void this.enqueue(() => this.refreshFully())
-      const result = groups.recomputeGroup(id, await this.groupRows(captured, filter))
+      let rows: Iterable<WorkingRow>
+      if (filter !== undefined) {
+        rows = await this.groupRows(captured, filter)
+      } else {
+        everything ??= Array.from(await this.groupRows(captured, {}), (row) => ({ ...row }))
+        rows = everything
+      }
+      const result = groups.recomputeGroup(id, rows)
       this.maintenance.recomputedGroups++
       upserts.push(...result.upserts)
       deleteIds.push(...result.deleteIds)
@@ -230,19 +273,24 @@ export class MaterializedView {
     return sourceRows.flatMap((row) => workingRows(plan, row, related))
   }
 
-  /** Applies one batch of source changes to the view's table. */
-  private async apply(change: SourceChange | LiveChange): Promise<void> {
+  /**
+   * Applies one batch of source changes to the view's table, derived with the related entities
+   * (`$expand`) as the current period started; `relatedBefore` derives the deleted images
+   * instead, when a related change is being re-derived.
+   */
+  private async apply(change: SourceChange | LiveChange, related?: RelatedRows, relatedBefore?: RelatedRows): Promise<void> {
     if (change.inserts.length === 0 && change.deletes.length === 0) return
     this.maintenance.batches++
     this.maintenance.rows += change.inserts.length + change.deletes.length
-    const related = await this.relatedFor([...change.inserts, ...change.deletes])
+    related ??= await this.relatedFor([...change.inserts, ...change.deletes])
+    relatedBefore ??= related
     if (!this.groups) {
-      const { upserts, deleteIds } = applyRowChanges(this.plan, change, related)
+      const { upserts, deleteIds } = applyRowChanges(this.plan, change, related, relatedBefore)
       if (upserts.length > 0 || deleteIds.length > 0) await this.table.applyBatch({ upserts, deleteIds })
       return
     }
     const groups = this.groups
-    const batch = groups.prepare(change, related)
+    const batch = groups.prepare(change, related, relatedBefore)
     const unknown = batch.groupIds.filter((id) => !groups.has(id))
     if (unknown.length > 0) {
       for (const row of await findRows(this.table, { $id: { $in: unknown } })) groups.load(row.$id, row._state)
@@ -255,8 +303,10 @@ export class MaterializedView {
     if (upserts.length > 0 || deleteIds.length > 0) await this.table.applyBatch({ upserts, deleteIds })
   }
 
+  /** The related entities these rows reach, as the current period started (see RelatedChanges). */
   private async relatedFor(rows: readonly Row[]): Promise<RelatedRows> {
-    return this.plan.expand.length === 0 ? NO_RELATED : loadRelated(this.plan, rows, this.fetchRelated)
+    if (this.plan.expand.length === 0) return NO_RELATED
+    return loadRelatedAs(this.plan, rows, this.fetchRelated, (loaded) => this.relatedChanges.revert(loaded))
   }
 
   /**
@@ -317,11 +367,20 @@ export class MaterializedView {
   }
 
   /**
-   * `$expand` views also read related collections. A change there re-derives the view: for now
-   * by a full refresh (correct, not yet incremental), queued once per burst of changes.
+   * `$expand` views also read related collections. Their changes are recorded as they happen;
+   * once the queue drains, the source rows they reach are re-derived (see `rederive`).
    */
-  followRelated(tables: readonly Table[]): void {
-    for (const table of tables) this.unsubscribe.push(table.onChange(() => this.requestFullRefresh(), { columns: [] }))
+  followRelated(tables: ReadonlyMap<string, Table>): void {
+    for (const [collection, table] of tables) {
+      this.unsubscribe.push(
+        table.onChange((change) => {
+          this.staleSince ??= new Date()
+          this.relatedChanges.record(collection, change)
+          // An empty step, so the queue drains and settles after it.
+          void this.enqueue(async () => undefined)
+        }),
+      )
+    }
   }
 
   /**
@@ -334,6 +393,8 @@ export class MaterializedView {
       this.failure = undefined
       if (full) return this.refreshFully()
       if (this.streaming) return
+      // Related entities are not part of the lineage: a view that expands them starts over.
+      if (this.plan.expand.length > 0) return this.refreshFully()
       // A view over a view reads its committed contents, which follow their own source.
       if (!this.source.isDerived) await this.source.flush()
       const lineage = this.lineage()
@@ -348,7 +409,7 @@ export class MaterializedView {
   state(): ViewState {
     const failed = this.failure !== undefined
     const behind = !this.streaming && (this.source.committed.version > (this.lineage() ?? -1) || this.source.hasPending)
-    const stale = this.queued > 0 || this.dirtyGroups.size > 0 || behind
+    const stale = this.queued > 0 || this.dirtyGroups.size > 0 || this.relatedChanges.size > 0 || behind
     return {
       name: this.plan.name,
       state: failed ? 'invalid' : stale ? 'stale' : 'fresh',

@@ -223,11 +223,21 @@ describe('$expand views', () => {
       [10, 'Ada', 'gold'],
       [20, 'Bob', null],
     ])
+    const before = db.getViewState('OrderAnalytics').maintenance
     await db.collection('Customer').update(bob!.$id, { tier: 'silver', name: 'Robert' })
     expect(await rows()).toEqual([
       [10, 'Ada', 'gold'],
       [20, 'Robert', 'silver'],
     ])
+    // Incrementally: Bob's one order re-derived (its before- and after-image), no full refresh.
+    const after = db.getViewState('OrderAnalytics').maintenance
+    expect([after.fullRefreshes - before.fullRefreshes, after.rows - before.rows]).toEqual([0, 2])
+    await db.collection('Customer').delete(ada!.$id)
+    expect(await rows()).toEqual([
+      [10, null, null],
+      [20, 'Robert', 'silver'],
+    ])
+    expect(db.getViewState('OrderAnalytics')).toMatchObject({ state: 'fresh', maintenance: { fullRefreshes: before.fullRefreshes } })
     await db.close()
   })
 })

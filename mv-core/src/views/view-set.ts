@@ -102,9 +102,12 @@ export class ViewSet {
     }
     if (view.streaming) {
       view.follow()
-      const related = new Set(plan.expand.flatMap((path) => path.steps.flatMap((step) => [step.from, step.target])))
-      related.delete(plan.source)
-      view.followRelated([...related].map((name) => this.tableOf(name)).filter((table): table is Table => table !== undefined))
+      // Every collection a hop lands on (the source too, when a path leads back to it).
+      const related = new Set(plan.expand.flatMap((path) => path.steps.map((step) => step.target)))
+      view.followRelated(new Map([...related].flatMap((name): [string, Table][] => {
+        const table = this.tableOf(name)
+        return table === undefined ? [] : [[name, table]]
+      })))
     }
     this.views.set(plan.name, view)
     return view

@@ -1,4 +1,5 @@
 import type { Row } from '../../schema/types.ts'
+import type { RelatedRows } from './related-rows.ts'
 import type { ViewPlan } from '../define/types.ts'
 import { RelatedIndex } from './related-index.ts'
 import { relatedIdsNeeded, type RelatedNeeds } from './related-ids-needed.ts'
@@ -19,11 +20,27 @@ export type FetchRelated = (needs: RelatedNeeds) => Promise<Iterable<readonly [s
  * ])
  */
 export async function loadRelated(plan: ViewPlan, sourceRows: readonly Row[], fetch: FetchRelated, into: RelatedIndex = new RelatedIndex()): Promise<RelatedIndex> {
+  await loadRelatedAs(plan, sourceRows, fetch, (loaded) => loaded, into)
+  return into
+}
+
+/**
+ * loadRelated for a view of the loaded entities (`view(loaded)`, e.g. some entities reverted to
+ * earlier images): what that view leads the pipeline to look up is loaded. Returns the view.
+ */
+export async function loadRelatedAs(
+  plan: ViewPlan,
+  sourceRows: readonly Row[],
+  fetch: FetchRelated,
+  view: (loaded: RelatedIndex) => RelatedRows,
+  into: RelatedIndex = new RelatedIndex(),
+): Promise<RelatedRows> {
+  const related = view(into)
   const asked = new Set<string>()
   for (;;) {
-    const needs = relatedIdsNeeded(plan, sourceRows, into)
+    const needs = relatedIdsNeeded(plan, sourceRows, related)
     const fresh = unasked(needs, asked)
-    if (fresh === undefined) return into
+    if (fresh === undefined) return related
     for (const [collection, rows] of await fetch(fresh)) into.add(collection, rows)
   }
 }
