@@ -36,9 +36,20 @@ export interface ViewState {
   sourceVersions: Record<string, number>
   /** Source writes received but not yet applied. */
   lag: number
+  /** What the committed contents reflect, as recorded with them (it survives restarts). */
+  lineage: ViewLineage
   /** What keeping the view up to date has cost since the database opened. */
   maintenance: ViewMaintenance
   error?: string
+}
+
+export interface ViewLineage {
+  /** The committed source versions the committed contents reflect. */
+  sourceVersions: Record<string, number>
+  /** The version of the view's own table that holds them. */
+  refreshVersionId: number
+  /** When that version was committed; null before the first commit. */
+  lastRefreshTime: Date | null
 }
 
 /** Cumulative counts of a view's upkeep since the database opened. */
@@ -409,6 +420,7 @@ export class MaterializedView {
   state(): ViewState {
     const failed = this.failure !== undefined
     const behind = !this.streaming && (this.source.committed.version > (this.lineage() ?? -1) || this.source.hasPending)
+    const committed = this.table.committed
     const stale = this.queued > 0 || this.dirtyGroups.size > 0 || this.relatedChanges.size > 0 || behind
     return {
       name: this.plan.name,
@@ -416,8 +428,13 @@ export class MaterializedView {
       mode: this.plan.refresh.mode,
       lastRefresh: this.lastRefresh,
       staleSince: stale ? (this.staleSince ?? this.lastRefresh) : null,
-      sourceVersions: { ...this.table.committed.lineage },
+      sourceVersions: { ...committed.lineage },
       lag: this.queued,
+      lineage: {
+        sourceVersions: { ...committed.lineage },
+        refreshVersionId: committed.version,
+        lastRefreshTime: committed.timestamp > 0 ? new Date(committed.timestamp) : null,
+      },
       maintenance: { ...this.maintenance },
       ...(failed ? { error: this.failure instanceof Error ? this.failure.message : String(this.failure) } : {}),
     }

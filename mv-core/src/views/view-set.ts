@@ -23,10 +23,12 @@ export interface ViewSetOptions {
   encoder?: ParquetEncoder
 }
 
+/** `_views/<Name>/_meta.json`: what the view's data was computed by (its lineage is in its commits). */
 interface ViewMeta {
   name: string
   hash: string
   definition: unknown
+  refresh: ViewPlan['refresh']
 }
 
 const decoder = new TextDecoder()
@@ -98,7 +100,7 @@ export class ViewSet {
     // Related collections are not part of a view's lineage: an $expand view starts over on open.
     await view.open((meta !== undefined && meta.hash !== plan.hash) || plan.expand.length > 0)
     if (meta?.hash !== plan.hash) {
-      await storage.put(metaKey, JSON.stringify({ name: plan.name, hash: plan.hash, definition: plan.definition } satisfies ViewMeta))
+      await storage.put(metaKey, JSON.stringify({ name: plan.name, hash: plan.hash, definition: plan.definition, refresh: plan.refresh } satisfies ViewMeta))
     }
     if (view.streaming) {
       view.follow()
