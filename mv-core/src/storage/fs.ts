@@ -5,6 +5,7 @@ import { ParqueDBError } from '../errors.ts'
 import { toBytes } from './bytes.ts'
 import { errorCode, storageError } from './fs-errors.ts'
 import { LOCK_SUFFIX, TEMP_SUFFIX, tempPathFor, withFileLock } from './fs-lock.ts'
+import { ReadHandles } from './fs-read-handles.ts'
 import { makeDirectoryDurable, syncDirectory } from './fs-sync.ts'
 import { compareKeys, validateKey, validatePrefix } from './keys.ts'
 import { checkPutOptions, preconditionFailed } from './preconditions.ts'
@@ -35,6 +36,7 @@ const ABANDONED_TEMP_MS = 60 * 60 * 1000
 export function fsStorage(options: FsStorageOptions): StorageDriver {
   const root = resolve(options.root)
   const lockOptions = { staleMs: options.staleLockMs }
+  const handles = new ReadHandles()
 
   const pathOf = (key: string): string => {
     validateKey(key)
@@ -63,17 +65,8 @@ export function fsStorage(options: FsStorageOptions): StorageDriver {
     async getRange(key: string, offset: number, length: number): Promise<Uint8Array> {
       const file = pathOf(key)
       checkRangeArgs(key, offset, length)
-      let handle: FileHandle
-      try {
-        handle = await open(file, 'r')
-      } catch (error) {
-        if (isAbsent(error)) throw new ParqueDBError('NOT_FOUND', `getRange ${JSON.stringify(key)}: no such object`, { key })
-        throw storageError(`getRange ${JSON.stringify(key)}`, error, { key })
-      }
-      try {
-        const info = await handle.stat()
-        if (!info.isFile()) throw new ParqueDBError('NOT_FOUND', `getRange ${JSON.stringify(key)}: no such object`, { key })
-        checkRangeBounds(key, offset, length, info.size)
+      const read = async (handle: FileHandle, size: number) => {
+        checkRangeBounds(key, offset, length, size)
         const bytes = new Uint8Array(length)
         let done = 0
         while (done < length) {
@@ -82,10 +75,21 @@ export function fsStorage(options: FsStorageOptions): StorageDriver {
           done += bytesRead
         }
         return bytes
+      }
+      try {
+        // Data files are written once: their handles are kept between range reads.
+        if (key.endsWith('.parquet')) return await handles.use(file, read)
+        const handle = await open(file, 'r')
+        try {
+          const info = await handle.stat()
+          if (!info.isFile()) throw Object.assign(new Error(`${file} is not a file`), { code: 'ENOENT' })
+          return await read(handle, info.size)
+        } finally {
+          await handle.close()
+        }
       } catch (error) {
+        if (isAbsent(error)) throw new ParqueDBError('NOT_FOUND', `getRange ${JSON.stringify(key)}: no such object`, { key })
         throw storageError(`getRange ${JSON.stringify(key)}`, error, { key })
-      } finally {
-        await handle.close()
       }
     },
 
@@ -102,6 +106,7 @@ export function fsStorage(options: FsStorageOptions): StorageDriver {
 
     async put(key: string, data: Uint8Array | string, putOptions?: PutOptions): Promise<ObjectInfo> {
       const file = pathOf(key)
+      handles.forget(file)
       checkPutOptions(key, putOptions)
       const bytes = toBytes(data)
       const dir = dirname(file)
@@ -144,6 +149,7 @@ export function fsStorage(options: FsStorageOptions): StorageDriver {
 
     async delete(key: string): Promise<void> {
       const file = pathOf(key)
+      handles.forget(file)
       try {
         // Checked first so deleting an absent key never creates directories for a lock file.
         if (!(await exists(file))) return
