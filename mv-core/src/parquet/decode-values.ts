@@ -75,6 +75,17 @@ function isTypedArray(data: DecodedArray): boolean {
  */
 export function columnValueDecoder(column: ScalarField, leaf: SchemaElement | undefined, variantText = false, millis = false): (data: DecodedArray) => ArrayLike<unknown> {
   const element = elementDecoder(column, leaf, variantText, millis)
+  // READ_PARSERS already turn instants into epoch-ms numbers: keep the array unless a value is not one.
+  if (millis && column.kind === 'timestamp' && !column.array) {
+    return data => {
+      const values = data as ArrayLike<unknown>
+      for (let i = 0; i < values.length; i++) {
+        const value = values[i]
+        if (typeof value !== 'number' && value !== null) return Array.from(values, raw => (raw === null || raw === undefined ? null : (element as (raw: unknown) => unknown)(raw)))
+      }
+      return values
+    }
+  }
   if (column.array) {
     return data => {
       const out: unknown[] = new Array(data.length)

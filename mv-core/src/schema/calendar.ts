@@ -5,7 +5,7 @@
 
 const MS_PER_DAY = 86_400_000
 /** The range of a JS Date: ±100,000,000 days around 1970. */
-const MAX_EPOCH_MS = 8.64e15
+export const MAX_EPOCH_MS = 8.64e15
 
 const ISO_TIMESTAMP = /^(\d{4})-(\d{2})-(\d{2})(?:[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?\s*([Zz]|[+-]\d{2}(?::?\d{2})?)?)?$/
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/

@@ -1,6 +1,6 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { bucketEnd, bucketOf, bucketStartMillis, calendarDay, truncateToBucket, type TruncateUnit } from './time-bucket.ts'
+import { bucketEnd, bucketOf, bucketStartMillis, bucketStartReader, calendarDay, truncateToBucket, type TruncateUnit } from './time-bucket.ts'
 import { zoneOffset } from './zone-offset.ts'
 
 const NY = 'America/New_York'
@@ -195,10 +195,13 @@ describe('bucketStartMillis', () => {
         (ms, unit, zone, form) => {
           const value = form === 'date' ? new Date(ms) : form === 'number' ? ms : form === 'iso' ? new Date(ms).toISOString() : new Date(ms).toISOString().slice(0, 10)
           expect(bucketStartMillis(value, unit, zone)).toBe((bucketOf(value, unit, zone) as Date).getTime())
+          expect(bucketStartReader(unit, zone)(value)).toBe(bucketStartMillis(value, unit, zone))
         },
       ),
     )
     expect(bucketStartMillis(null, 'hour', 'UTC')).toBeNull()
+    expect(bucketStartReader('hour', 'UTC')(-1)).toBe(-3_600_000)
+    expect(Object.is(bucketStartReader('day', 'UTC')(-0), 0)).toBe(true)
     expect(bucketStartMillis('2024-02-30', 'day', 'UTC')).toBeNull()
   })
 })

@@ -1,5 +1,5 @@
 import type { Row } from '../../schema/types.ts'
-import { bucketStartMillis } from '../define/time-bucket.ts'
+import { bucketStartReader } from '../define/time-bucket.ts'
 import type { GroupKey, ViewPlan } from '../define/types.ts'
 import { groupKeyOf, type GroupKeyValue } from './group-key-of.ts'
 
@@ -25,7 +25,8 @@ function keyReader(key: GroupKey): KeyReader {
   const bucket = key.bucket
   if (bucket?.field !== undefined && bucket.unit !== 'date') {
     const { field, unit, timeZone } = bucket
-    return { read: (row) => bucketStartMillis(row[field], unit, timeZone), instant: true }
+    const startOf = bucketStartReader(unit, timeZone)
+    return { read: (row) => startOf(row[field]), instant: true }
   }
   return { read: key.evaluate, instant: false }
 }
