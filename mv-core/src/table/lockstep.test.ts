@@ -56,4 +56,21 @@ describe('derived tables in lockstep with a source', () => {
     expect(snapshot.lineage).toEqual({ Item: 40 })
     expect((await reopened.view()).snapshot.files.size).toBe(40)
   })
+
+  it('give exact before-images right after a commit and after later ones', async () => {
+    const derived = await openTable(memoryStorage(), true, 'Derived')
+    const before: unknown[] = []
+    derived.onChange((change) => before.push(...change.deletes.map((row) => [row.$id, row.value])))
+    await derived.applyBatch({ upserts: [{ $id: 'd1', value: 1 }, { $id: 'd2', value: 2 }] })
+    derived.freeze()
+    await derived.commitFrozen({ Item: 1 })
+    await derived.applyBatch({ upserts: [{ $id: 'd1', value: 10 }] }) // from the memtable it just committed
+    derived.freeze()
+    await derived.commitFrozen({ Item: 2 })
+    await derived.applyBatch({ upserts: [{ $id: 'd2', value: 20 }], deleteIds: ['d1'] }) // d2 from its file, d1 from the last commit
+    expect(before).toEqual([['d1', 1], ['d2', 2], ['d1', 10]])
+    await derived.replaceContents([{ $id: 'd3', value: 3 }])
+    await derived.applyBatch({ upserts: [{ $id: 'd2', value: 0 }] }) // gone with the replacement: an insert
+    expect(before).toHaveLength(3)
+  })
 })

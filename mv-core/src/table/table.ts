@@ -83,6 +83,12 @@ export class Table {
   private snapshot!: Snapshot
   private active = new Memtable()
   private frozen: Memtable | null = null
+  /**
+   * Derived tables: the memtable they committed last, kept so the next batch's before-images
+   * (the group rows it just wrote, mostly) come without reading files. Sound because a derived
+   * table has one writer, its view, whose later writes are in the newer memtables.
+   */
+  private lastCommitted: Memtable | null = null
   private frozenMark = 0
   private flushing: Promise<void> | null = null
   private ageTimer: ReturnType<typeof setTimeout> | undefined
@@ -262,6 +268,7 @@ export class Table {
         await this.idle()
         this.active = new Memtable()
         this.frozen = null
+        this.lastCommitted = null
       } else {
         await this.flush()
       }
@@ -287,7 +294,7 @@ export class Table {
     const found = new Map<string, Row>()
     const inFiles = new Set<string>()
     for (const id of ids) {
-      const entry = this.active.entries.get(id) ?? this.frozen?.entries.get(id)
+      const entry = this.active.entries.get(id) ?? this.frozen?.entries.get(id) ?? this.lastCommitted?.entries.get(id)
       if (entry) {
         if (entry.row) found.set(id, entry.row)
       } else {
@@ -450,6 +457,8 @@ export class Table {
 
   /** Picks up commits published by other writers. */
   async refresh(): Promise<Snapshot> {
+    // A derived table has one writer, its view in this process: its snapshot is always current.
+    if (this.derived) return this.snapshot
     this.adopt(await this.log.latest(this.snapshot))
     return this.snapshot
   }
@@ -522,6 +531,7 @@ export class Table {
     const snapshot = await this.commitMemtable(memtable, mark, lineage)
     if (snapshot) this.adopt(snapshot)
     if (this.frozen === memtable) this.frozen = null
+    if (this.derived) this.lastCommitted = memtable
     await this.wal.discardBefore(mark)
     // Followers commit their matching part now, inside this flush: they never fall a flush behind.
     await Promise.all([...this.flushListeners].map((listener) => listener({ phase: 'commit', version: this.snapshot.version })))
