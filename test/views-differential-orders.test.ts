@@ -2,6 +2,7 @@ import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api'
 import fc from 'fast-check'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { Database, memoryStorage, memoryWal, type Row } from '@parquedb/mv-core'
+import { expectSameRows } from './support/same-rows.ts'
 
 /**
  * The differential suite for views that `$expand` relations: the commerce collections of the
@@ -183,49 +184,6 @@ async function loadSources(db: Database): Promise<void> {
 
 async function oracleRows(view: ViewName): Promise<Row[]> {
   return (await connection.runAndReadAll(ORACLES[view].sql)).getRowObjectsJS() as Row[]
-}
-
-// ---------------------------------------------------------------------------------------------
-// Comparison by `$id` (rows views) or group key; system columns and states dropped.
-
-const SKIPPED = new Set(['createdAt', 'updatedAt', '_state'])
-
-function canonical(value: unknown): unknown {
-  if (value === undefined || value === null) return null
-  if (value instanceof Date) return value.getTime()
-  if (typeof value === 'bigint') return Number(value)
-  return value
-}
-
-/** Decimal sums wider than a double come back as exact decimal text: compare them as numbers. */
-function close(mine: unknown, b: unknown): boolean {
-  const a = typeof mine === 'string' && typeof b === 'number' && /^-?\d+(\.\d+)?$/.test(mine) ? Number(mine) : mine
-  if (typeof a === 'number' && typeof b === 'number') return a === b || Math.abs(a - b) <= 1e-9 * Math.max(Math.abs(a), Math.abs(b)) + 1e-9
-  return a === b
-}
-
-function keyed(rows: readonly Row[], keys: readonly string[] | null): Map<string, Record<string, unknown>> {
-  const out = new Map<string, Record<string, unknown>>()
-  for (const row of rows) {
-    const key = JSON.stringify(keys === null ? row.$id : keys.map((name) => canonical(row[name])))
-    const clean: Record<string, unknown> = {}
-    for (const [name, value] of Object.entries(row)) if (!SKIPPED.has(name) && !(keys !== null && name === '$id')) clean[name] = canonical(value)
-    expect(out.has(key), `duplicate row ${key}`).toBe(false)
-    out.set(key, clean)
-  }
-  return out
-}
-
-function expectSameRows(actual: readonly Row[], expected: readonly Row[], keys: readonly string[] | null, what: string): void {
-  const mine = keyed(actual, keys)
-  const theirs = keyed(expected, keys)
-  expect([...mine.keys()].sort(), `${what}: rows`).toEqual([...theirs.keys()].sort())
-  for (const [key, want] of theirs) {
-    const got = mine.get(key) ?? {}
-    for (const [name, value] of Object.entries(want)) {
-      if (!close(got[name] ?? null, value)) expect.fail(`${what}: row ${key}, ${name}: ${JSON.stringify(got[name])} vs ${JSON.stringify(value)}`)
-    }
-  }
 }
 
 // ---------------------------------------------------------------------------------------------

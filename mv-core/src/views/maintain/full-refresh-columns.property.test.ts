@@ -6,7 +6,7 @@ import { NO_RELATED } from '../pipeline/related-rows.ts'
 import { testPlan } from '../pipeline/test-fixtures.ts'
 import { fullRefreshGroupsFromColumns, fullRefreshRows } from './full-refresh-rows.ts'
 import { foldColumns, type FoldColumns } from './group-fold.ts'
-import { aiRequestFields, batchesOf, evalScoreFields, expectSameRows, orderFields, sourceOps, SourceTable, tailEventFields } from './test-workloads.ts'
+import { batchesOf, expectSameRows, GROUPED_CASES, sourceOps, SourceTable } from './test-workloads.ts'
 
 /** Source rows as the scan hands them over: only `columns`, in batches of `size` rows, missing values as null. */
 async function* asColumns(rows: readonly Row[], { columns, millis }: FoldColumns, size: number): AsyncGenerator<ColumnBatch> {
@@ -18,15 +18,7 @@ async function* asColumns(rows: readonly Row[], { columns, millis }: FoldColumns
 }
 
 describe('full refresh from columns equals the one from rows', () => {
-  const cases = [
-    ['DailySales', orderFields],
-    ['DailyAIUsage', aiRequestFields],
-    ['ModelLatency', aiRequestFields],
-    ['EvalTrends', evalScoreFields],
-    ['LogLevels', tailEventFields],
-    ['RequestsByMethod', tailEventFields],
-  ] as const
-  for (const [name, fields] of cases) {
+  for (const [name, fields] of GROUPED_CASES) {
     it(`${name}, reading only ${foldColumns(testPlan(name)).columns.join(', ')}`, async () => {
       const plan = testPlan(name)
       await fc.assert(

@@ -12,11 +12,10 @@ import {
   batchesOf,
   checkGroupView,
   checkRowsView,
-  evalScoreFields,
   expectSameRows,
+  GROUPED_CASES,
   loadTouched,
   orderBatches,
-  orderFields,
   orderOps,
   recomputeGroups,
   sourceOps,
@@ -65,15 +64,7 @@ describe('incremental maintenance equals a full refresh', () => {
   })
 
   describe('grouped views', () => {
-    const cases = [
-      ['DailySales', orderFields],
-      ['DailyAIUsage', aiRequestFields],
-      ['ModelLatency', aiRequestFields],
-      ['EvalTrends', evalScoreFields],
-      ['LogLevels', tailEventFields],
-      ['RequestsByMethod', tailEventFields],
-    ] as const
-    for (const [name, fields] of cases) {
+    for (const [name, fields] of GROUPED_CASES) {
       it(name, () => {
         fc.assert(
           fc.property(sourceOps(fields), restarts, (ops, restart) => checkGroupView(testPlan(name), ops, restart)),

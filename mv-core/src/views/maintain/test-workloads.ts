@@ -68,6 +68,16 @@ export const orderFields: fc.Arbitrary<Row> = fc.record({
 })
 
 /** One write to the source collection: slot n is the row `r<n>`. */
+/** The grouped test views that expand nothing, with the source rows each reads. */
+export const GROUPED_CASES = [
+  ['DailySales', orderFields],
+  ['DailyAIUsage', aiRequestFields],
+  ['ModelLatency', aiRequestFields],
+  ['EvalTrends', evalScoreFields],
+  ['LogLevels', tailEventFields],
+  ['RequestsByMethod', tailEventFields],
+] as const
+
 export interface SourceOp {
   readonly kind: 'upsert' | 'delete'
   readonly slot: number
