@@ -9,6 +9,7 @@ import type { ViewState } from './views/materialized-view.ts'
 import type { ViewDefinition } from './views/define/define-view.ts'
 import { ViewHandle, viewsByName, type ViewsByName } from './views/view-handle.ts'
 import { ViewSet } from './views/view-set.ts'
+import { StreamProcessor, type StreamProcessorOptions } from './stream/stream-processor.ts'
 import type { WalFactory } from './wal/types.ts'
 
 /** A collection definition: field strings plus `$`-directives, e.g. `{ total: 'decimal(10,2)!' }`. */
@@ -126,6 +127,33 @@ export class Database {
   /** `db.defineView({ $type: 'MyView', $from: 'MyCollection', ... })`: registerView for a definition named by `$type`. */
   defineView(definition: ViewDefinition): Promise<ViewState> {
     return this.registerView(definition)
+  }
+
+  /**
+   * Feeds events from an adapter into the collection the given views read, in batches, so they
+   * stay current (see StreamProcessor). `views` are the definitions this database was given
+   * (`defineView` results) or view names; they must all read one collection.
+   *
+   * @example
+   * const processor = db.createStreamProcessor({ views: [WorkerLogs, WorkerErrors], adapter, batchSize: 100, flushIntervalMs: 5000 })
+   * await processor.start()
+   */
+  createStreamProcessor(options: StreamProcessorOptions & { views: readonly (string | ViewDefinition)[] }): StreamProcessor {
+    const fail = (message: string) => new ParqueDBError('VALIDATION', `createStreamProcessor: ${message}`)
+    if (!Array.isArray(options?.views) || options.views.length === 0) throw fail('views must list at least one view (a definition given to this database, or its name)')
+    const sources = new Set<string>()
+    options.views.forEach((entry, index) => {
+      const name = typeof entry === 'string' ? entry : this.views.nameOf(entry)
+      if (name === undefined || !this.views.has(name)) {
+        const shown = typeof entry === 'string' ? `"${entry}"` : `#${index}${typeof entry?.$type === 'string' ? ` (${entry.$type})` : ''}`
+        throw fail(`view ${shown} is not part of this database: put it in the schema or registerView it first`)
+      }
+      sources.add(this.views.get(name).plan.source)
+    })
+    if (sources.size > 1) throw fail(`the views read different collections (${[...sources].join(', ')}); use one processor per collection`)
+    const [source] = sources as Set<string>
+    if (!this.collections.has(source as string)) throw fail(`the views read the view "${source}"; a processor writes events into a collection`)
+    return new StreamProcessor(this.collection(source as string), () => this.views.drain(), options)
   }
 
   /** The reader's handle of a view: `db.view('DailySales').find(...)`. NOT_FOUND for an unknown view. */

@@ -202,6 +202,12 @@ export class ViewSet {
     return this.views.has(name)
   }
 
+  /** The name under which this very definition object was given (schema entry or registerView). */
+  nameOf(definition: unknown): string | undefined {
+    for (const [name, given] of this.definitions) if (given === definition && this.views.has(name)) return name
+    return undefined
+  }
+
   /** The reader's handle of a view (what `db.views.<Name>` gives); NOT_FOUND for an unknown view. */
   handle(name: string): ViewHandle {
     this.get(name)
