@@ -47,6 +47,8 @@ export interface TableOptions {
   derived?: boolean
 }
 
+const NO_COLUMNS: Row = Object.freeze({})
+
 /** A change listener and the form its rows take: every column, or the columns it asked for. */
 interface ChangeListener {
   readonly listener: (change: LiveChange) => void
@@ -337,7 +339,12 @@ export class Table {
     const { columns } = options
     const entry: ChangeListener = {
       listener,
-      materialize: columns === undefined ? (row) => materializeRow(this.schema, row) : (row) => materializeColumns(this.schema, row, columns),
+      materialize:
+        columns === undefined
+          ? (row) => materializeRow(this.schema, row)
+          : columns.length === 0
+            ? () => NO_COLUMNS // "something changed" is all such a listener needs
+            : (row) => materializeColumns(this.schema, row, columns),
     }
     this.listeners.add(entry)
     return () => this.listeners.delete(entry)

@@ -52,6 +52,17 @@ export interface ViewLineage {
   lastRefreshTime: Date | null
 }
 
+/** How fresh a view's answer is (see ViewSet.find). */
+export interface Freshness {
+  /** The source versions the data reflects. */
+  asOf: Record<string, number>
+  /** Committed source versions the data does not reflect yet. */
+  lagVersions: number
+  /** How long the data has been behind its source, in ms (0 when it is not). */
+  lagMs: number
+  stale: boolean
+}
+
 /** Cumulative counts of a view's upkeep since the database opened. */
 export interface ViewMaintenance {
   /** Batches of source changes applied. */
@@ -352,6 +363,7 @@ export class MaterializedView {
       await this.apply(parts.active)
     }
     this.lastRefresh = new Date()
+    if (!this.streaming) this.staleSince = null
     // Dependants cannot follow a replacement change by change: they start over too. Queued
     // behind everything they have received, so they capture this view as it now stands.
     for (const dependant of this.dependants) dependant.requestFullRefresh()
@@ -359,12 +371,56 @@ export class MaterializedView {
 
   /** The view's contents as of a committed source snapshot: from columns when the view groups without expanding. */
   private async computeFully(snapshot: Snapshot): Promise<Row[]> {
-    const committed: ReadView = { snapshot, pending: [], shadowed: new Set() }
+    return this.computeFrom({ snapshot, pending: [], shadowed: new Set() })
+  }
+
+  /** The view's rows computed from a captured view of its source. */
+  private async computeFrom(source: ReadView): Promise<Row[]> {
     if (this.plan.kind === 'groups' && this.plan.expand.length === 0) {
-      return fullRefreshGroupsFromColumns(this.plan, scanColumnsIn(this.source, committed, foldColumns(this.plan)))
+      return fullRefreshGroupsFromColumns(this.plan, scanColumnsIn(this.source, source, foldColumns(this.plan)))
     }
-    const sourceRows = await findRowsIn(this.source, committed, {}, { project: sourceProjection(this.plan) })
+    const sourceRows = await findRowsIn(this.source, source, {}, { project: sourceProjection(this.plan) })
     return fullRefreshRows(this.plan, sourceRows, await this.relatedFor(sourceRows))
+  }
+
+  /**
+   * The view's rows as the source stands now (committed and acknowledged writes), computed on
+   * the spot without touching the view's table: the answer of a view past its grace period.
+   */
+  async computeNow(): Promise<Row[]> {
+    await this.source.refresh()
+    return this.computeFrom(this.source.currentView())
+  }
+
+  /** The source's newest committed version (acknowledged writes after it included in `computeNow`). */
+  sourceVersion(): number {
+    return this.source.committed.version
+  }
+
+  /** How far the view's data is behind its source, for the metadata of an answer. */
+  freshness(): Freshness {
+    const sourceVersion = this.source.committed.version
+    const lineage = this.lineage() ?? 0
+    if (this.streaming && this.failure === undefined) {
+      // A drained streaming view holds every acknowledged write, committed or not.
+      const behind = this.queued > 0 || this.dirtyGroups.size > 0 || this.relatedChanges.size > 0
+      return { asOf: { [this.plan.source]: sourceVersion }, lagVersions: 0, lagMs: behind ? this.lagSince(this.staleSince) : 0, stale: behind }
+    }
+    const stale = this.failure !== undefined || sourceVersion > lineage || this.source.hasPending
+    return { asOf: { [this.plan.source]: lineage }, lagVersions: Math.max(0, sourceVersion - lineage), lagMs: stale ? this.lagSince(this.staleSince ?? this.lastRefresh) : 0, stale }
+  }
+
+  private lagSince(since: Date | null): number {
+    return since === null ? 0 : Math.max(0, Date.now() - since.getTime())
+  }
+
+  /** Views that do not follow their source still note when it first changed after their last refresh. */
+  watchStaleness(): void {
+    this.unsubscribe.push(
+      this.source.onChange(() => {
+        this.staleSince ??= new Date()
+      }, { columns: [] }),
+    )
   }
 
   /** Queues a full refresh without waiting for it (its failure marks this view invalid); bursts share one. */
@@ -412,6 +468,7 @@ export class MaterializedView {
       if (lineage === undefined) return this.refreshFully()
       await this.catchUp(lineage)
       this.lastRefresh = new Date()
+      this.staleSince = null
     }, true)
     await this.drain()
     if (this.failure !== undefined) throw this.failure
@@ -445,6 +502,7 @@ export class MaterializedView {
     this.stop()
     this.source = source
     if (this.streaming) this.follow()
+    else this.watchStaleness()
     this.requestFullRefresh()
   }
 

@@ -1,7 +1,7 @@
 import type { Filter, FindOptions } from '../query/types.ts'
 import type { Entity } from '../schema/types.ts'
 import type { ViewState } from './materialized-view.ts'
-import type { ViewSet } from './view-set.ts'
+import type { ViewRows, ViewSet } from './view-set.ts'
 
 /**
  * One view as readers see it (`db.views.DailySales`, `db.DailySales`): the read side of a
@@ -20,7 +20,7 @@ export class ViewHandle {
   }
 
   /** Rows of the view; a streaming view first applies every write its source acknowledged. */
-  find(filter?: Filter, options?: FindOptions): Promise<Entity[]> {
+  find(filter?: Filter, options?: FindOptions): Promise<ViewRows> {
     return this.#views.find(this.name, filter, options)
   }
 

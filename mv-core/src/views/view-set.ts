@@ -9,7 +9,9 @@ import { ParqueDBError } from '../errors.ts'
 import { parseViews } from './define/parse-view.ts'
 import type { ViewPlan } from './define/types.ts'
 import { vacuumTable, type VacuumResult } from '../table/vacuum-table.ts'
-import { MaterializedView, type ViewState } from './materialized-view.ts'
+import { MaterializedView, type Freshness, type ViewState } from './materialized-view.ts'
+import { queryRows } from '../query/query-rows.ts'
+import { validateFindOptions } from '../query/find-options.ts'
 import { ViewHandle } from './view-handle.ts'
 import type { FetchRelated } from './pipeline/load-related.ts'
 
@@ -22,6 +24,15 @@ export interface ViewSetOptions {
   writerId: string
   encoder?: ParquetEncoder
 }
+
+/** Where a view's answer came from and how fresh it is: the non-enumerable `meta` of the rows `find` returns. */
+export interface AnswerMeta extends Freshness {
+  servedFrom: 'view' | 'source'
+  view: string
+}
+
+/** A view's rows with their freshness: `rows.meta` (not enumerable, so the rows array looks like any other). */
+export type ViewRows = Entity[] & { readonly meta: AnswerMeta }
 
 /** `_views/<Name>/_meta.json`: what the view's data was computed by (its lineage is in its commits). */
 interface ViewMeta {
@@ -102,6 +113,7 @@ export class ViewSet {
     if (meta?.hash !== plan.hash) {
       await storage.put(metaKey, JSON.stringify({ name: plan.name, hash: plan.hash, definition: plan.definition, refresh: plan.refresh } satisfies ViewMeta))
     }
+    if (!view.streaming) view.watchStaleness()
     if (view.streaming) {
       view.follow()
       // Every collection a hop lands on (the source too, when a path leads back to it).
@@ -218,12 +230,22 @@ export class ViewSet {
    * Rows of a view, without its hidden columns. A streaming view first applies every source
    * write received so far, so a read after an acknowledged write sees it.
    */
-  async find(name: string, filter?: Filter, options?: FindOptions): Promise<Entity[]> {
+  async find(name: string, filter: Filter = {}, options: FindOptions = {}): Promise<ViewRows> {
     const view = this.get(name)
     if (view.streaming) await this.drainThrough(view)
-    const rows = await findRows(view.table, filter, options)
+    validateFindOptions(options, view.table.label)
+    const freshness = view.freshness()
+    const grace = view.plan.refresh.gracePeriodMs
+    // Past its grace period a stale view's answer is computed from the source (a past asOf reads the view as it was).
+    const fromSource = options.asOf === undefined && freshness.stale && grace !== undefined && freshness.lagMs > grace
+    const rows = fromSource
+      ? (queryRows(await view.computeNow(), filter, options, { label: view.table.label, schema: view.plan.outputSchema }) as Entity[])
+      : await findRows(view.table, filter, options)
     for (const hidden of view.plan.hiddenFields) for (const row of rows) delete row[hidden]
-    return rows
+    const meta: AnswerMeta = fromSource
+      ? { servedFrom: 'source', view: name, asOf: { [view.plan.source]: view.sourceVersion() }, lagVersions: 0, lagMs: 0, stale: false }
+      : { servedFrom: 'view', view: name, ...freshness }
+    return Object.defineProperty(rows, 'meta', { value: Object.freeze(meta), enumerable: false }) as ViewRows
   }
 
   list(): ViewState[] {
