@@ -8,7 +8,7 @@ import { memoryWal } from './wal/memory.ts'
 import type { ViewState } from './views/materialized-view.ts'
 import type { ViewDefinition } from './views/define/define-view.ts'
 import { ViewHandle, viewsByName, type ViewsByName } from './views/view-handle.ts'
-import { ViewSet } from './views/view-set.ts'
+import { ViewSet, type ViewSetOptions } from './views/view-set.ts'
 import { StreamProcessor, type StreamProcessorOptions } from './stream/stream-processor.ts'
 import type { WalFactory } from './wal/types.ts'
 
@@ -28,6 +28,13 @@ export interface DatabaseOptions {
   flush?: Partial<FlushPolicy>
   /** Where flushes encode Parquet; on Node pass `workerEncoder()` to use another core. */
   encoder?: ParquetEncoder
+  /**
+   * Scheduled views run on timers in this process ('timers', the default), or only when
+   * `runDueRefreshes(now)` is called ('external': a Workers cron trigger or alarm).
+   */
+  scheduler?: 'timers' | 'external'
+  /** Scheduler tuning (jitter, backoff); mostly for tests. */
+  schedulerOptions?: ViewSetOptions['schedulerOptions']
 }
 
 const COLLECTION_NAME = /^[A-Za-z][A-Za-z0-9_]{0,127}$/
@@ -91,6 +98,8 @@ export class Database {
       definitions: viewDefinitions,
       writerId,
       encoder: options.encoder,
+      scheduler: options.scheduler,
+      schedulerOptions: options.schedulerOptions,
     })
     return entriesByName(new Database(collections, views))
   }
@@ -101,7 +110,13 @@ export class Database {
   }
 
   getViewState(name: string): ViewState {
-    return this.views.get(name).state()
+    const schedule = this.views.scheduleOf(name)
+    return { ...this.views.get(name).state(), ...(schedule === undefined ? {} : { schedule }) }
+  }
+
+  /** Runs the scheduled view refreshes due at `now` (default: now); resolves to the views that ran. */
+  runDueRefreshes(now?: Date): Promise<string[]> {
+    return this.views.runDueRefreshes(now)
   }
 
   listViews(): ViewState[] {

@@ -8,6 +8,7 @@ import type { ReadView } from '../table/read-view.ts'
 import { scanColumnsIn, type ColumnBatch } from '../table/scan-columns.ts'
 import type { LiveChange, Table } from '../table/table.ts'
 import type { ViewPlan } from './define/types.ts'
+import type { ScheduleState } from './schedule/refresh-scheduler.ts'
 import { applyRowChanges } from './maintain/apply-row-changes.ts'
 import { filterForGroup } from './maintain/filter-for-group.ts'
 import { fullRefreshGroupsFromColumns, fullRefreshRows, refilledRows } from './maintain/full-refresh-rows.ts'
@@ -40,6 +41,8 @@ export interface ViewState {
   lineage: ViewLineage
   /** What keeping the view up to date has cost since the database opened. */
   maintenance: ViewMaintenance
+  /** Scheduled views: the next run and the last outcome, as stored with the view. */
+  schedule?: ScheduleState
   error?: string
 }
 

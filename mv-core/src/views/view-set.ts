@@ -13,6 +13,7 @@ import { MaterializedView, type Freshness, type ViewState } from './materialized
 import { queryRows } from '../query/query-rows.ts'
 import { validateFindOptions } from '../query/find-options.ts'
 import { ViewHandle } from './view-handle.ts'
+import { RefreshScheduler, type RefreshSchedulerOptions, type ScheduleState } from './schedule/refresh-scheduler.ts'
 import type { FetchRelated } from './pipeline/load-related.ts'
 
 export interface ViewSetOptions {
@@ -23,6 +24,10 @@ export interface ViewSetOptions {
   definitions: ReadonlyMap<string, unknown>
   writerId: string
   encoder?: ParquetEncoder
+  /** Scheduled views: run on timers here ('timers', the default), or only through `runDue` ('external', e.g. Workers cron). */
+  scheduler?: 'timers' | 'external'
+  /** Options of the scheduler (clock helpers for tests: random, backoff). */
+  schedulerOptions?: Omit<RefreshSchedulerOptions, 'storage'>
 }
 
 /** Where a view's answer came from and how fresh it is: the non-enumerable `meta` of the rows `find` returns. */
@@ -54,15 +59,29 @@ export class ViewSet {
   private readonly options: ViewSetOptions
   private readonly wal = memoryWal() // derived tables need no durability of their own
 
+  private readonly scheduler: RefreshScheduler
+
   private constructor(options: ViewSetOptions) {
     this.options = options
     this.definitions = new Map(options.definitions)
+    this.scheduler = new RefreshScheduler(() => [...this.views.values()], { storage: options.storage, ...options.schedulerOptions })
   }
 
   static async open(options: ViewSetOptions): Promise<ViewSet> {
     const set = new ViewSet(options)
     for (const plan of set.parseAll().values()) await set.openView(plan)
+    if ((options.scheduler ?? 'timers') === 'timers') set.scheduler.start()
     return set
+  }
+
+  /** Runs the scheduled refreshes due at `now` (what timers or a Workers cron call); resolves to the views run. */
+  runDueRefreshes(now?: Date): Promise<string[]> {
+    return this.scheduler.runDue(now)
+  }
+
+  /** A scheduled view's run state, once the scheduler has seen it. */
+  scheduleOf(name: string): ScheduleState | undefined {
+    return this.scheduler.state(name)
   }
 
   private parseAll(): ReadonlyMap<string, ViewPlan> {
@@ -162,6 +181,7 @@ export class ViewSet {
     current.stop()
     this.detach(current)
     await current.table.close()
+    this.scheduler.forget(name)
     const reopened = await this.openView(plan)
     for (const dependant of current.dependants) {
       reopened.dependants.push(dependant)
@@ -187,6 +207,7 @@ export class ViewSet {
     const { storage } = this.options
     for (const object of await storage.list(`_views/${name}/`)) await storage.delete(object.key)
     this.views.delete(name)
+    this.scheduler.forget(name)
     this.definitions.delete(name)
   }
 
@@ -269,6 +290,8 @@ export class ViewSet {
   }
 
   async close(): Promise<void> {
+    this.scheduler.stop()
+    await this.scheduler.idle()
     for (const view of [...this.views.values()].reverse()) {
       await view.drain()
       view.stop()

@@ -69,3 +69,14 @@ describe('DDSketch helpers', () => {
     expect(sketchFromJson({ zero: 0, min: 0, max: 0, positive: { key: 0, counts: [1.5] }, negative: { key: 0, counts: [] } })).toMatch(/store/)
   })
 })
+
+describe('sketchQuantile and −0', () => {
+  it('answers 0 for a sketch holding only −0, before and after a JSON round trip', () => {
+    const sketch = newSketch()
+    sketch.accept(-0)
+    expect(Object.is(sketchQuantile(sketch, 0.5), 0)).toBe(true)
+    const back = sketchFromJson(JSON.parse(JSON.stringify(sketchToJson(sketch))))
+    if (typeof back === 'string') throw new Error(back)
+    expect(Object.is(sketchQuantile(back, 0.5), 0)).toBe(true)
+  })
+})

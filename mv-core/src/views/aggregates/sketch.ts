@@ -51,7 +51,7 @@ function addStore(into: Store, from: Store): void {
  * within 1% relative error. So the estimate is within 1% of the exact quantile_cont whenever
  * the two neighbouring values have the same sign (or one is 0); across zero the error is
  * within 1% of the larger magnitude. Ranks 0 and n − 1 are the exact min and max the sketch
- * tracks, and results are clamped to [min, max]. NaN for an empty sketch.
+ * tracks, and results are clamped to [min, max]; −0 comes out as 0. NaN for an empty sketch.
  *
  * @example
  * const s = newSketch(); for (const x of [1, 2, 3, 4]) s.accept(x)
@@ -65,7 +65,10 @@ export function sketchQuantile(sketch: DDSketch, q: number): number {
   const high = Math.ceil(h)
   const below = valueAtRank(sketch, low)
   const estimate = high === low ? below : below + (h - low) * (valueAtRank(sketch, high) - below)
-  return Math.min(sketch.max, Math.max(sketch.min, estimate))
+  const clamped = Math.min(sketch.max, Math.max(sketch.min, estimate))
+  // −0 (a −0 input kept as min or max) reads as 0: JSON cannot keep the sign, so a stored
+  // sketch would otherwise answer differently from the one it was saved from.
+  return clamped === 0 ? 0 : clamped
 }
 
 /** The value of the element of rank `rank` (0-based, ascending), approximately. */

@@ -1,5 +1,6 @@
 import { isPlainObject } from '../../query/is-plain-object.ts'
 import { describeValue } from '../../schema/describe-value.ts'
+import { nextRun } from '../schedule/next-run.ts'
 import { parseDuration } from './parse-duration.ts'
 import type { RefreshMode, RefreshPlan, RefreshStrategy } from './types.ts'
 import { viewError } from './view-error.ts'
@@ -38,6 +39,11 @@ export function parseRefresh(view: string, refresh: unknown): RefreshPlan {
   if (schedule !== undefined) {
     if (mode !== 'scheduled') throw fail('schedule', `only applies to mode 'scheduled' (this view's mode is '${mode}')`)
     if (typeof schedule !== 'string' || schedule.trim() === '') throw fail('schedule', `expected a cron string such as '0 * * * *', got ${describeValue(schedule)}`)
+    try {
+      nextRun(schedule, new Date(0))
+    } catch (error) {
+      throw fail('schedule', `${JSON.stringify(schedule)} is not a cron schedule: ${error instanceof Error ? error.message : String(error)}`)
+    }
     plan.schedule = schedule
   } else if (mode === 'scheduled') {
     throw fail('schedule', `mode 'scheduled' needs a schedule, a cron string such as '0 * * * *'`)
