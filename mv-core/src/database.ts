@@ -40,6 +40,24 @@ export interface DatabaseOptions {
 const COLLECTION_NAME = /^[A-Za-z][A-Za-z0-9_]{0,127}$/
 
 /**
+ * The system collection every database has: one row per view refresh (see RefreshRecord),
+ * queryable like any collection and usable as a view's `$from`.
+ */
+export const REFRESH_HISTORY = 'RefreshHistory'
+const REFRESH_HISTORY_DEFINITION = {
+  view: 'string!',
+  trigger: 'string!',
+  mode: 'string!',
+  kind: 'string!',
+  reason: 'string!',
+  rowsIn: 'int?',
+  rowsOut: 'int?',
+  startedAt: 'timestamp!',
+  durationMs: 'double!',
+  error: 'string?',
+}
+
+/**
  * An open database with its collections and views as properties too: `db.Order.find(...)`,
  * `db.DailySales.find(...)`. Members of Database win over entry names; `collection(name)` and
  * `views.<Name>` always reach an entry.
@@ -79,6 +97,10 @@ export class Database {
       }
       return parseSchema(name, definition)
     })
+    if (Object.hasOwn(options.schema, REFRESH_HISTORY)) {
+      throw new ParqueDBError('SCHEMA', `collection "${REFRESH_HISTORY}": the name is reserved for the database's refresh history`, { collection: REFRESH_HISTORY })
+    }
+    schemas.push(parseSchema(REFRESH_HISTORY, REFRESH_HISTORY_DEFINITION))
     const collections = new Map<string, Collection>()
     for (const schema of schemas) {
       const table = await Table.open({
@@ -100,13 +122,14 @@ export class Database {
       encoder: options.encoder,
       scheduler: options.scheduler,
       schedulerOptions: options.schedulerOptions,
+      history: collections.get(REFRESH_HISTORY)?.table,
     })
     return entriesByName(new Database(collections, views))
   }
 
   /** Brings a view up to date now; `full` recomputes it from its source. */
   refreshView(name: string, options?: { full?: boolean }): Promise<void> {
-    return this.views.get(name).refresh(options)
+    return this.views.get(name).refresh({ full: options?.full, trigger: 'manual' })
   }
 
   getViewState(name: string): ViewState {
@@ -217,6 +240,7 @@ export class Database {
 
   /** Flushes and closes every collection. */
   async close(): Promise<void> {
+    await this.views.stopScheduling()
     // Sources flush first: their commits carry the views' pending parts along in lockstep.
     await this.views.drain()
     await Promise.all([...this.collections.values()].map((collection) => collection.table.close()))

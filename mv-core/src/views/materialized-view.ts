@@ -55,6 +55,31 @@ export interface ViewLineage {
   lastRefreshTime: Date | null
 }
 
+/** What started a refresh. */
+export type RefreshTrigger = 'open' | 'manual' | 'schedule' | 'cascade' | 'maintenance'
+
+/** Why a view is refreshed: who asked, and the reason in words ('the definition changed'). */
+export interface RefreshCause {
+  trigger: RefreshTrigger
+  reason: string
+}
+
+/** One refresh, as the refresh history (the RefreshHistory collection) holds it. */
+export interface RefreshRecord {
+  view: string
+  trigger: RefreshTrigger
+  mode: ViewPlan['refresh']['mode']
+  kind: 'full' | 'incremental'
+  reason: string
+  /** Source rows read (full) or source changes applied (incremental). */
+  rowsIn: number | null
+  /** View rows written (full refreshes). */
+  rowsOut: number | null
+  startedAt: Date
+  durationMs: number
+  error: string | null
+}
+
 /** How fresh a view's answer is (see ViewSet.find). */
 export interface Freshness {
   /** The source versions the data reflects. */
@@ -124,10 +149,10 @@ export class MaterializedView {
    * with the source). Other views wait for `refresh`. A full refresh when there is no lineage, the
    * definition changed, or the changelog needed was vacuumed.
    */
-  async open(definitionChanged: boolean): Promise<void> {
+  async open(startOver?: string): Promise<void> {
     const lineage = this.lineage()
-    if (definitionChanged || lineage === undefined) {
-      await this.refreshFully()
+    if (startOver !== undefined || lineage === undefined) {
+      await this.refreshFully({ trigger: 'open', reason: startOver ?? 'it holds no data yet' })
     } else {
       if (!this.streaming) return
       await this.catchUp(lineage)
@@ -152,7 +177,7 @@ export class MaterializedView {
     try {
       for await (const change of readChanges(this.source, from)) await this.apply(change)
     } catch (error) {
-      if (ParqueDBError.isInstance(error, 'EXPIRED')) return this.refreshFully()
+      if (ParqueDBError.isInstance(error, 'EXPIRED')) return void (await this.refreshFully({ trigger: 'maintenance', reason: 'the source changes it needed were vacuumed' }))
       throw error
     }
     // Groups to recompute are read as of the committed version being caught up to.
@@ -339,7 +364,20 @@ export class MaterializedView {
    * under way, so the captured snapshot and the view's lineage line up) in one synchronous step
    * with its uncommitted changes; queued writes received before that point are then skipped.
    */
-  async refreshFully(): Promise<void> {
+  async refreshFully(cause: RefreshCause): Promise<void> {
+    const started = new Date()
+    let rows: { in: number; out: number } | undefined
+    try {
+      rows = await this.recomputeAll()
+    } catch (error) {
+      this.record({ cause, kind: 'full', started, error })
+      throw error
+    }
+    this.record({ cause, kind: 'full', started, rows })
+  }
+
+  /** The body of refreshFully: resolves to the source rows read and the view rows written. */
+  private async recomputeAll(): Promise<{ in: number; out: number }> {
     // Views that do not follow their source reflect a committed version: commit what is acknowledged.
     if (!this.streaming && !this.source.isDerived) await this.source.flush()
     await this.source.refresh()
@@ -350,7 +388,8 @@ export class MaterializedView {
     const parts = this.source.pendingParts()
     this.skipThrough = this.received
     this.maintenance.fullRefreshes++
-    await this.table.replaceContents(await this.computeFully(captured.snapshot), { lineage: { [this.plan.source]: captured.snapshot.version } })
+    const computed = await this.computeFrom({ snapshot: captured.snapshot, pending: [], shadowed: new Set() })
+    await this.table.replaceContents(computed.rows, { lineage: { [this.plan.source]: captured.snapshot.version } })
     if (this.groups) this.groups = new GroupMaintainer(this.plan)
     this.dirtyGroups.clear()
     this.failure = undefined
@@ -369,21 +408,27 @@ export class MaterializedView {
     if (!this.streaming) this.staleSince = null
     // Dependants cannot follow a replacement change by change: they start over too. Queued
     // behind everything they have received, so they capture this view as it now stands.
-    for (const dependant of this.dependants) dependant.requestFullRefresh()
+    for (const dependant of this.dependants) dependant.requestFullRefresh({ trigger: 'cascade', reason: `its source view "${this.plan.name}" was refreshed fully` })
+    return { in: computed.sourceRows, out: computed.rows.length }
   }
 
   /** The view's contents as of a committed source snapshot: from columns when the view groups without expanding. */
-  private async computeFully(snapshot: Snapshot): Promise<Row[]> {
-    return this.computeFrom({ snapshot, pending: [], shadowed: new Set() })
-  }
-
-  /** The view's rows computed from a captured view of its source. */
-  private async computeFrom(source: ReadView): Promise<Row[]> {
+  /** The view's rows computed from a captured view of its source, and how many source rows that read. */
+  private async computeFrom(source: ReadView): Promise<{ rows: Row[]; sourceRows: number }> {
     if (this.plan.kind === 'groups' && this.plan.expand.length === 0) {
-      return fullRefreshGroupsFromColumns(this.plan, scanColumnsIn(this.source, source, foldColumns(this.plan)))
+      let read = 0
+      const batches = scanColumnsIn(this.source, source, foldColumns(this.plan))
+      const counted = (async function* () {
+        for await (const batch of batches) {
+          read += batch.rowCount
+          yield batch
+        }
+      })()
+      const rows = await fullRefreshGroupsFromColumns(this.plan, counted)
+      return { rows, sourceRows: read }
     }
     const sourceRows = await findRowsIn(this.source, source, {}, { project: sourceProjection(this.plan) })
-    return fullRefreshRows(this.plan, sourceRows, await this.relatedFor(sourceRows))
+    return { rows: fullRefreshRows(this.plan, sourceRows, await this.relatedFor(sourceRows)), sourceRows: sourceRows.length }
   }
 
   /**
@@ -392,7 +437,26 @@ export class MaterializedView {
    */
   async computeNow(): Promise<Row[]> {
     await this.source.refresh()
-    return this.computeFrom(this.source.currentView())
+    return (await this.computeFrom(this.source.currentView())).rows
+  }
+
+  /** Where refreshes are recorded (the database's refresh history). */
+  onRefresh: ((record: RefreshRecord) => void) | undefined
+
+  private record(entry: { cause: RefreshCause; kind: 'full' | 'incremental'; started: Date; rows?: { in: number; out: number | null }; error?: unknown }): void {
+    const error = entry.error === undefined ? null : entry.error instanceof Error ? entry.error.message : String(entry.error)
+    this.onRefresh?.({
+      view: this.plan.name,
+      trigger: entry.cause.trigger,
+      mode: this.plan.refresh.mode,
+      kind: entry.kind,
+      reason: entry.cause.reason,
+      rowsIn: entry.rows?.in ?? null,
+      rowsOut: entry.rows?.out ?? null,
+      startedAt: entry.started,
+      durationMs: Date.now() - entry.started.getTime(),
+      error,
+    })
   }
 
   /** The source's newest committed version (acknowledged writes after it included in `computeNow`). */
@@ -427,12 +491,12 @@ export class MaterializedView {
   }
 
   /** Queues a full refresh without waiting for it (its failure marks this view invalid); bursts share one. */
-  requestFullRefresh(): void {
+  requestFullRefresh(cause: RefreshCause): void {
     if (this.refreshQueued) return
     this.refreshQueued = true
     void this.enqueue(async () => {
       this.refreshQueued = false
-      await this.refreshFully()
+      await this.refreshFully(cause)
     }, true)
   }
 
@@ -457,19 +521,29 @@ export class MaterializedView {
    * `refreshView`: a streaming view is already current once its queue drains; other views flush
    * the source and take in its committed changes since their lineage. `full` recomputes all.
    */
-  async refresh(options: { full?: boolean } = {}): Promise<void> {
-    const full = options.full === true || this.failure !== undefined
+  async refresh(options: { full?: boolean; trigger?: RefreshTrigger } = {}): Promise<void> {
+    const trigger = options.trigger ?? 'manual'
+    const failedBefore = this.failure !== undefined
+    const full = options.full === true || failedBefore
     await this.enqueue(async () => {
       this.failure = undefined
-      if (full) return this.refreshFully()
+      if (full) return this.refreshFully({ trigger, reason: options.full === true ? 'a full refresh was asked for' : 'the last refresh failed' })
       if (this.streaming) return
       // Related entities are not part of the lineage: a view that expands them starts over.
-      if (this.plan.expand.length > 0) return this.refreshFully()
+      if (this.plan.expand.length > 0) return this.refreshFully({ trigger, reason: 'it expands relations, which its lineage does not cover' })
       // A view over a view reads its committed contents, which follow their own source.
       if (!this.source.isDerived) await this.source.flush()
       const lineage = this.lineage()
-      if (lineage === undefined) return this.refreshFully()
-      await this.catchUp(lineage)
+      if (lineage === undefined) return this.refreshFully({ trigger, reason: 'it holds no data yet' })
+      const started = new Date()
+      const rowsBefore = this.maintenance.rows
+      try {
+        await this.catchUp(lineage)
+      } catch (error) {
+        this.record({ cause: { trigger, reason: `changes since version ${lineage}` }, kind: 'incremental', started, error })
+        throw error
+      }
+      this.record({ cause: { trigger, reason: `changes since version ${lineage}` }, kind: 'incremental', started, rows: { in: this.maintenance.rows - rowsBefore, out: null } })
       this.lastRefresh = new Date()
       this.staleSince = null
     }, true)
@@ -506,7 +580,7 @@ export class MaterializedView {
     this.source = source
     if (this.streaming) this.follow()
     else this.watchStaleness()
-    this.requestFullRefresh()
+    this.requestFullRefresh({ trigger: 'cascade', reason: 'its source view was redefined' })
   }
 
   /** Marks the view invalid (its source is gone); its last data stays readable. */

@@ -9,7 +9,7 @@ import { ParqueDBError } from '../errors.ts'
 import { parseViews } from './define/parse-view.ts'
 import type { ViewPlan } from './define/types.ts'
 import { vacuumTable, type VacuumResult } from '../table/vacuum-table.ts'
-import { MaterializedView, type Freshness, type ViewState } from './materialized-view.ts'
+import { MaterializedView, type Freshness, type RefreshRecord, type ViewState } from './materialized-view.ts'
 import { queryRows } from '../query/query-rows.ts'
 import { validateFindOptions } from '../query/find-options.ts'
 import { ViewHandle } from './view-handle.ts'
@@ -26,6 +26,8 @@ export interface ViewSetOptions {
   encoder?: ParquetEncoder
   /** Scheduled views: run on timers here ('timers', the default), or only through `runDue` ('external', e.g. Workers cron). */
   scheduler?: 'timers' | 'external'
+  /** Where every refresh is recorded: the RefreshHistory collection. */
+  history?: Table
   /** Options of the scheduler (clock helpers for tests: random, backoff). */
   schedulerOptions?: Omit<RefreshSchedulerOptions, 'storage'>
 }
@@ -38,6 +40,18 @@ export interface AnswerMeta extends Freshness {
 
 /** A view's rows with their freshness: `rows.meta` (not enumerable, so the rows array looks like any other). */
 export type ViewRows = Entity[] & { readonly meta: AnswerMeta }
+
+/**
+ * Writes refresh records into the history table. A record that cannot be written is dropped:
+ * the refresh it describes stands either way.
+ */
+function recordInto(history: Table, pending: Set<Promise<unknown>>): (record: RefreshRecord) => void {
+  return (record) => {
+    const write = history.bulkCreate([{ ...record }]).catch(() => undefined)
+    pending.add(write)
+    void write.finally(() => pending.delete(write))
+  }
+}
 
 /** `_views/<Name>/_meta.json`: what the view's data was computed by (its lineage is in its commits). */
 interface ViewMeta {
@@ -60,6 +74,8 @@ export class ViewSet {
   private readonly wal = memoryWal() // derived tables need no durability of their own
 
   private readonly scheduler: RefreshScheduler
+  /** Refresh records on their way into the history. */
+  private readonly historyWrites = new Set<Promise<unknown>>()
 
   private constructor(options: ViewSetOptions) {
     this.options = options
@@ -128,7 +144,10 @@ export class ViewSet {
     const view = new MaterializedView(plan, table, source, this.fetchRelated)
     this.views.get(plan.source)?.dependants.push(view)
     // Related collections are not part of a view's lineage: an $expand view starts over on open.
-    await view.open((meta !== undefined && meta.hash !== plan.hash) || plan.expand.length > 0)
+    const startOver =
+      meta !== undefined && meta.hash !== plan.hash ? 'the definition changed' : plan.expand.length > 0 ? 'it expands relations, which its lineage does not cover' : undefined
+    view.onRefresh = this.options.history === undefined ? undefined : recordInto(this.options.history, this.historyWrites)
+    await view.open(startOver)
     if (meta?.hash !== plan.hash) {
       await storage.put(metaKey, JSON.stringify({ name: plan.name, hash: plan.hash, definition: plan.definition, refresh: plan.refresh } satisfies ViewMeta))
     }
@@ -287,11 +306,18 @@ export class ViewSet {
   /** Waits until every view has applied what its source received so far. */
   async drain(): Promise<void> {
     for (const view of this.views.values()) await view.drain()
+    await Promise.all(this.historyWrites)
+  }
+
+  /** Stops running scheduled refreshes and waits for one under way (the first step of closing). */
+  async stopScheduling(): Promise<void> {
+    this.scheduler.stop()
+    await this.scheduler.idle()
   }
 
   async close(): Promise<void> {
-    this.scheduler.stop()
-    await this.scheduler.idle()
+    await this.stopScheduling()
+    await Promise.all(this.historyWrites)
     for (const view of [...this.views.values()].reverse()) {
       await view.drain()
       view.stop()

@@ -15,8 +15,10 @@ function quantileCont(values: readonly number[], q: number): { value: number; bo
   const value = low + (h - Math.floor(h)) * (high - low)
   const sameSign = (low >= 0 && high >= 0) || (low <= 0 && high <= 0)
   const scale = sameSign ? Math.abs(value) : Math.max(Math.abs(low), Math.abs(high))
-  // A hair over 1%: the bucket maths is in floating point.
-  return { value, bound: scale * 0.01 * (1 + 1e-9) + 1e-300 }
+  // A hair over 1%: the bucket maths is in floating point. Interpolating near a cancellation
+  // (q close to 1 between -0.001 and 0) also rounds at the scale of the neighbours themselves.
+  const rounding = 4 * Number.EPSILON * Math.max(Math.abs(low), Math.abs(high))
+  return { value, bound: scale * 0.01 * (1 + 1e-9) + rounding + 1e-300 }
 }
 
 const positive = fc.double({ min: 1e-3, max: 1e7, noNaN: true })

@@ -87,7 +87,7 @@ export class RefreshScheduler {
       if (state.nextRunAt > now.getTime()) continue
       ran.push(plan.name)
       try {
-        await view.refresh({ full: plan.refresh.strategy !== 'append' })
+        await view.refresh({ full: plan.refresh.strategy !== 'append', trigger: 'schedule' })
         state.nextRunAt = nextRun(plan.refresh.schedule, now, plan.refresh.timeZone ?? 'UTC').getTime()
         state.lastRunAt = now.getTime()
         state.failures = 0
