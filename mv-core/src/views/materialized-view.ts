@@ -43,6 +43,8 @@ export interface ViewState {
   maintenance: ViewMaintenance
   /** Scheduled views: the next run and the last outcome, as stored with the view. */
   schedule?: ScheduleState
+  /** The newest entry of the refresh history for this view (also from before a restart). */
+  lastRefreshRecord: RefreshRecord | null
   error?: string
 }
 
@@ -443,9 +445,12 @@ export class MaterializedView {
   /** Where refreshes are recorded (the database's refresh history). */
   onRefresh: ((record: RefreshRecord) => void) | undefined
 
+  /** The newest refresh record: seeded from the history at open, then kept as refreshes happen. */
+  lastRecord: RefreshRecord | null = null
+
   private record(entry: { cause: RefreshCause; kind: 'full' | 'incremental'; started: Date; rows?: { in: number; out: number | null }; error?: unknown }): void {
     const error = entry.error === undefined ? null : entry.error instanceof Error ? entry.error.message : String(entry.error)
-    this.onRefresh?.({
+    const record: RefreshRecord = {
       view: this.plan.name,
       trigger: entry.cause.trigger,
       mode: this.plan.refresh.mode,
@@ -456,7 +461,9 @@ export class MaterializedView {
       startedAt: entry.started,
       durationMs: Date.now() - entry.started.getTime(),
       error,
-    })
+    }
+    this.lastRecord = record
+    this.onRefresh?.(record)
   }
 
   /** The source's newest committed version (acknowledged writes after it included in `computeNow`). */
@@ -560,7 +567,7 @@ export class MaterializedView {
       name: this.plan.name,
       state: failed ? 'invalid' : stale ? 'stale' : 'fresh',
       mode: this.plan.refresh.mode,
-      lastRefresh: this.lastRefresh,
+      lastRefresh: this.lastRefresh ?? (this.lastRecord ? new Date(this.lastRecord.startedAt.getTime() + this.lastRecord.durationMs) : null),
       staleSince: stale ? (this.staleSince ?? this.lastRefresh) : null,
       sourceVersions: { ...committed.lineage },
       lag: this.queued,
@@ -570,6 +577,7 @@ export class MaterializedView {
         lastRefreshTime: committed.timestamp > 0 ? new Date(committed.timestamp) : null,
       },
       maintenance: { ...this.maintenance },
+      lastRefreshRecord: this.lastRecord,
       ...(failed ? { error: this.failure instanceof Error ? this.failure.message : String(this.failure) } : {}),
     }
   }

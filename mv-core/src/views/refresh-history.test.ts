@@ -56,6 +56,23 @@ describe('refresh history', () => {
     await db.close()
   })
 
+  it('getViewState reports the last refresh from the history, also after a restart', async () => {
+    const storage = memoryStorage()
+    const open = () => Database.open({ storage, schema, scheduler: 'external' })
+    let db = await open()
+    await db.collection('TailEvents').bulkCreate(generateTailEvents({ count: 10, seed: 3 }))
+    await db.refreshView('Manual', { full: true })
+    const last = db.getViewState('Manual').lastRefreshRecord
+    expect(last).toMatchObject({ view: 'Manual', trigger: 'manual', kind: 'full', rowsIn: 10, error: null })
+    await db.close()
+
+    db = await open() // Manual has lineage now: opening does not refresh it
+    const state = db.getViewState('Manual')
+    expect(state.lastRefreshRecord).toEqual(last)
+    expect(state.lastRefresh?.getTime()).toBe((last?.startedAt.getTime() ?? 0) + (last?.durationMs ?? 0))
+    await db.close()
+  })
+
   it('reserves its name', async () => {
     await expect(Database.open({ storage: memoryStorage(), schema: { RefreshHistory: { view: 'string!' } } })).rejects.toThrow(/"RefreshHistory": the name is reserved/)
   })

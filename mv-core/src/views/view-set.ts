@@ -53,6 +53,12 @@ function recordInto(history: Table, pending: Set<Promise<unknown>>): (record: Re
   }
 }
 
+/** A RefreshHistory row read back as a RefreshRecord. */
+function historyRecord(row: Row): RefreshRecord {
+  const { $id: _id, createdAt: _created, updatedAt: _updated, ...record } = row
+  return record as unknown as RefreshRecord
+}
+
 /** `_views/<Name>/_meta.json`: what the view's data was computed by (its lineage is in its commits). */
 interface ViewMeta {
   name: string
@@ -146,7 +152,13 @@ export class ViewSet {
     // Related collections are not part of a view's lineage: an $expand view starts over on open.
     const startOver =
       meta !== undefined && meta.hash !== plan.hash ? 'the definition changed' : plan.expand.length > 0 ? 'it expands relations, which its lineage does not cover' : undefined
-    view.onRefresh = this.options.history === undefined ? undefined : recordInto(this.options.history, this.historyWrites)
+    const { history } = this.options
+    if (history !== undefined) {
+      // What the history says of the view's last refresh, from before a restart too.
+      const [last] = await findRows(history, { view: plan.name }, { sort: { startedAt: -1 }, limit: 1 })
+      if (last !== undefined) view.lastRecord = historyRecord(last)
+      view.onRefresh = recordInto(history, this.historyWrites)
+    }
     await view.open(startOver)
     if (meta?.hash !== plan.hash) {
       await storage.put(metaKey, JSON.stringify({ name: plan.name, hash: plan.hash, definition: plan.definition, refresh: plan.refresh } satisfies ViewMeta))
