@@ -5,6 +5,7 @@ import { rssIngestBenchmark } from './rss-ingest.ts'
 import { scanTwoColumnsBenchmark } from './scan-2col.ts'
 import { viewFullGroupByBenchmark } from './view-full-groupby.ts'
 import { viewIncrementalGroupByBenchmark } from './view-incremental.ts'
+import { viewQueryBenchmarks } from './view-query.ts'
 import { viewRetractBenchmark } from './view-retract.ts'
 
 /** Every benchmark, in the order the runner runs them. Add new suites here. */
@@ -15,5 +16,6 @@ export const benchmarks: readonly BenchmarkDefinition[] = [
   viewIncrementalGroupByBenchmark,
   viewFullGroupByBenchmark,
   viewRetractBenchmark,
+  ...viewQueryBenchmarks,
   rssIngestBenchmark,
 ]

@@ -290,9 +290,11 @@ export class ViewSet {
     const grace = view.plan.refresh.gracePeriodMs
     // Past its grace period a stale view's answer is computed from the source (a past asOf reads the view as it was).
     const fromSource = options.asOf === undefined && freshness.stale && grace !== undefined && freshness.lagMs > grace
+    // Hidden columns (a grouped view's states) are not even read: they can be larger than the rest.
+    const visible = view.plan.hiddenFields.length > 0 && options.project === undefined ? { ...options, project: ['$id', 'createdAt', 'updatedAt', ...view.plan.outputFields] } : options
     const rows = fromSource
-      ? (queryRows(await view.computeNow(), filter, options, { label: view.table.label, schema: view.plan.outputSchema }) as Entity[])
-      : await findRows(view.table, filter, options)
+      ? (queryRows(await view.computeNow(), filter, visible, { label: view.table.label, schema: view.plan.outputSchema }) as Entity[])
+      : await findRows(view.table, filter, visible)
     for (const hidden of view.plan.hiddenFields) for (const row of rows) delete row[hidden]
     const meta: AnswerMeta = fromSource
       ? { servedFrom: 'source', view: name, asOf: { [view.plan.source]: view.sourceVersion() }, lagVersions: 0, lagMs: 0, stale: false }
