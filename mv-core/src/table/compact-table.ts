@@ -59,6 +59,7 @@ export async function compactTable(table: Table, options: CompactOptions = {}): 
   for (let attempt = 0; attempt < 20; attempt++) {
     const published = await table.log.publish(snapshot, { writer: writerId, operation: 'compact', dataChange: false, add: added, remove: removed })
     if (published) {
+      table.adoptPublished(published)
       await table.refresh()
       return { removed, added: added.map((file) => file.path), version: published.version }
     }

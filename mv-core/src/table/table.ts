@@ -474,6 +474,11 @@ export class Table {
    * Moves to a newer snapshot. If it contains the commit of the frozen memtable, the memtable is
    * dropped in the same step, so no reader ever sees its rows twice or not at all.
    */
+  /** Moves to a snapshot this process published itself outside the write path (a compaction). */
+  adoptPublished(snapshot: Snapshot): void {
+    this.adopt(snapshot)
+  }
+
   private adopt(snapshot: Snapshot): void {
     if (snapshot.version <= this.snapshot.version) return
     this.snapshot = snapshot

@@ -2,6 +2,7 @@ import { ParqueDBError } from '../errors.ts'
 import type { Filter } from '../query/types.ts'
 import type { Row } from '../schema/types.ts'
 import { findRows, findRowsIn } from '../table/find-rows.ts'
+import { compactTable } from '../table/compact-table.ts'
 import { readChanges } from '../table/read-changes.ts'
 import type { Snapshot } from '../table/commit.ts'
 import type { ReadView } from '../table/read-view.ts'
@@ -22,6 +23,9 @@ import { sourcesReaching } from './pipeline/sources-reaching.ts'
 import { NO_RELATED, type RelatedRows } from './pipeline/related-rows.ts'
 import { sourceProjection } from './pipeline/source-projection.ts'
 import { workingRows, type WorkingRow } from './pipeline/working-rows.ts'
+
+/** A view's table is compacted once it holds this many files. */
+const COMPACT_AT_FILES = 8
 
 /** What `getViewState` reports. */
 export interface ViewState {
@@ -210,11 +214,15 @@ export class MaterializedView {
           })
           return
         }
-        return this.enqueue(async () => {
+        const committed = this.enqueue(async () => {
           // A full refresh that ran after this version was published already holds it.
           if (event.version <= (this.lineage() ?? -1)) return
           await this.table.commitFrozen({ [this.plan.source]: event.version })
         })
+        // Each source flush adds a small file to the view; merge them once they pile up, after
+        // the commit (the source does not wait for it), so reads open few files.
+        if (this.table.committed.files.size + 1 >= COMPACT_AT_FILES) void this.enqueue(() => this.compact())
+        return committed
       }),
     )
   }
@@ -495,6 +503,11 @@ export class MaterializedView {
         this.staleSince ??= new Date()
       }, { columns: [] }),
     )
+  }
+
+  private async compact(): Promise<void> {
+    if (this.table.committed.files.size < COMPACT_AT_FILES) return
+    await compactTable(this.table, { minFiles: COMPACT_AT_FILES })
   }
 
   /** Queues a full refresh without waiting for it (its failure marks this view invalid); bursts share one. */

@@ -54,6 +54,27 @@ describe('view storage and state', () => {
     await db.close()
   })
 
+  it('merges the small files source flushes leave in a view, keeping its rows and lineage', async () => {
+    const storage = memoryStorage()
+    const wal = memoryWal()
+    let db = await Database.open({ storage, wal, schema })
+    const tail = db.collection('TailEvents')
+    for (let flush = 0; flush < 12; flush++) {
+      await tail.bulkCreate(generateTailEvents({ count: 20, seed: 100 + flush }))
+      await db.flush()
+    }
+    await db.views.drain()
+    const table = db.views.get('PerScript').table
+    expect(table.committed.files.size).toBeLessThan(8)
+    expect((await db.views.PerScript!.find()).reduce((sum, row) => sum + (row.requests as number), 0)).toBe(240)
+    const lineage = db.getViewState('PerScript').lineage.sourceVersions
+    await db.close()
+    db = await Database.open({ storage, wal, schema })
+    expect(db.getViewState('PerScript')).toMatchObject({ lineage: { sourceVersions: lineage }, maintenance: { fullRefreshes: 0 } })
+    expect((await db.views.PerScript!.find()).reduce((sum, row) => sum + (row.requests as number), 0)).toBe(240)
+    await db.close()
+  })
+
   it('a view whose upkeep fails turns invalid with the error; its data stays readable, the source and other views go on', async () => {
     const { storage, state } = flakyStorage(memoryStorage(), '_views/PerScript/')
     const db = await Database.open({ storage, schema })
