@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { Database } from '../database.ts'
 import { memoryStorage } from '../storage/memory.ts'
-import type { StorageDriver } from '../storage/types.ts'
+import { failingPuts } from '../storage/failing-puts.ts'
 import { generateTailEvents, tailEventsDefinition } from '../testing/tail-events.ts'
 
 const perScript = { $from: 'TailEvents', $groupBy: ['scriptName'], $compute: { requests: { $count: '*' } } }
@@ -15,20 +15,7 @@ const schema = {
 
 describe('refresh history', () => {
   it('records every refresh (trigger, kind, reason, rows, duration, error) in the RefreshHistory collection', async () => {
-    const inner = memoryStorage()
-    const failing = { on: false }
-    const storage: StorageDriver = {
-      ...inner,
-      get: (key) => inner.get(key),
-      getRange: (key, offset, length) => inner.getRange(key, offset, length),
-      head: (key) => inner.head(key),
-      list: (prefix) => inner.list(prefix),
-      delete: (key) => inner.delete(key),
-      put: async (key, data, options) => {
-        if (failing.on && key.startsWith('_views/Manual/data/')) throw new Error(`disk full writing ${key}`)
-        return inner.put(key, data, options)
-      },
-    }
+    const { storage, failing } = failingPuts(memoryStorage(), (key) => key.startsWith('_views/Manual/data/'))
     const db = await Database.open({ storage, schema, scheduler: 'external' })
     const tail = db.collection('TailEvents')
     await tail.bulkCreate(generateTailEvents({ count: 40, seed: 1 }))

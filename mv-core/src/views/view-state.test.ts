@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { Database } from '../database.ts'
 import { memoryStorage } from '../storage/memory.ts'
-import type { StorageDriver } from '../storage/types.ts'
+import { failingPuts } from '../storage/failing-puts.ts'
 import { generateTailEvents, tailEventsDefinition } from '../testing/tail-events.ts'
 import { memoryWal } from '../wal/memory.ts'
 
@@ -9,24 +9,6 @@ const schema = {
   TailEvents: tailEventsDefinition,
   PerScript: { $from: 'TailEvents', $groupBy: ['scriptName'], $compute: { requests: { $count: '*' }, maxWall: { $max: 'wallTime' } } },
   Errors: { $from: 'TailEvents', $filter: { outcome: { $ne: 'ok' } }, $select: { scriptName: '$scriptName' } },
-}
-
-/** A storage that refuses writes under one prefix while `failing` is set. */
-function flakyStorage(inner: StorageDriver, prefix: string) {
-  const state = { failing: false }
-  const storage: StorageDriver = {
-    ...inner,
-    get: (key) => inner.get(key),
-    getRange: (key, offset, length) => inner.getRange(key, offset, length),
-    head: (key) => inner.head(key),
-    list: (prefix) => inner.list(prefix),
-    delete: (key) => inner.delete(key),
-    put: async (key, data, options) => {
-      if (state.failing && key.startsWith(prefix)) throw new Error(`disk full writing ${key}`)
-      return inner.put(key, data, options)
-    },
-  }
-  return { storage, state }
 }
 
 describe('view storage and state', () => {
@@ -76,14 +58,14 @@ describe('view storage and state', () => {
   })
 
   it('a view whose upkeep fails turns invalid with the error; its data stays readable, the source and other views go on', async () => {
-    const { storage, state } = flakyStorage(memoryStorage(), '_views/PerScript/')
+    const { storage, failing } = failingPuts(memoryStorage(), (key) => key.startsWith('_views/PerScript/'))
     const db = await Database.open({ storage, schema })
     const tail = db.collection('TailEvents')
     await tail.bulkCreate(generateTailEvents({ count: 100, seed: 3 }))
     await db.flush()
     const before = await db.views.PerScript!.find()
 
-    state.failing = true
+    failing.on = true
     await tail.bulkCreate(generateTailEvents({ count: 50, seed: 4 }))
     await db.flush() // the source commits; the view's commit fails
     await db.views.drain()
@@ -94,7 +76,7 @@ describe('view storage and state', () => {
     // Still readable: what it last computed (the writes it took in before its commit failed).
     expect((await db.views.PerScript!.find()).map((row) => row.$id).sort()).toEqual(before.map((row) => row.$id).sort())
 
-    state.failing = false
+    failing.on = false
     await db.refreshView('PerScript')
     expect(db.getViewState('PerScript')).toMatchObject({ state: 'fresh' })
     expect((await db.views.PerScript!.find()).reduce((sum, row) => sum + (row.requests as number), 0)).toBe(150)

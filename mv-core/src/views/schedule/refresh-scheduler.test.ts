@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { Database } from '../../database.ts'
 import { memoryStorage } from '../../storage/memory.ts'
+import { failingPuts } from '../../storage/failing-puts.ts'
 import type { StorageDriver } from '../../storage/types.ts'
 import { generateTailEvents, tailEventsDefinition } from '../../testing/tail-events.ts'
 import { memoryWal } from '../../wal/memory.ts'
@@ -12,24 +13,6 @@ const hourly = (strategy: 'replace' | 'append') => ({
   $select: { scriptName: '$scriptName' },
   $refresh: { mode: 'scheduled', schedule: '0 * * * *', strategy },
 })
-
-/** Storage whose puts under `prefix` fail while `failing.on`. */
-function flaky(inner: StorageDriver, matches: (key: string) => boolean) {
-  const failing = { on: false }
-  const storage: StorageDriver = {
-    ...inner,
-    get: (key) => inner.get(key),
-    getRange: (key, offset, length) => inner.getRange(key, offset, length),
-    head: (key) => inner.head(key),
-    list: (prefix) => inner.list(prefix),
-    delete: (key) => inner.delete(key),
-    put: async (key, data, options) => {
-      if (failing.on && matches(key)) throw new Error(`disk full writing ${key}`)
-      return inner.put(key, data, options)
-    },
-  }
-  return { storage, failing }
-}
 
 async function setup(strategy: 'replace' | 'append', storage: StorageDriver = memoryStorage(), wal = memoryWal(), random = () => 0.5) {
   const db = await Database.open({
@@ -85,7 +68,7 @@ describe('scheduled refreshes', () => {
   })
 
   it('retry a failed run with exponential backoff, serving the last good data meanwhile', async () => {
-    const { storage, failing } = flaky(memoryStorage(), (key) => key.startsWith('_views/Errors/data/'))
+    const { storage, failing } = failingPuts(memoryStorage(), (key) => key.startsWith('_views/Errors/data/'))
     const db = await setup('replace', storage)
     const events = generateTailEvents({ count: 50, seed: 3 })
     await db.collection('TailEvents').bulkCreate(events.slice(0, 25))
@@ -109,7 +92,7 @@ describe('scheduled refreshes', () => {
   it('append never applies a change twice when the run is not recorded (a crash after the data)', async () => {
     const base = memoryStorage()
     const wal = memoryWal()
-    const { storage, failing } = flaky(base, (key) => key.endsWith('/_schedule.json'))
+    const { storage, failing } = failingPuts(base, (key) => key.endsWith('/_schedule.json'))
     let db = await setup('append', storage, wal)
     const events = generateTailEvents({ count: 80, seed: 4 })
     await db.collection('TailEvents').bulkCreate(events.slice(0, 40))
