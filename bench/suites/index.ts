@@ -1,5 +1,6 @@
 import type { BenchmarkDefinition } from '../harness.ts'
 import { findSelectiveBenchmark } from './find-selective.ts'
+import { freshnessBenchmark } from './freshness.ts'
 import { ingestTailBenchmarks } from './ingest-tail.ts'
 import { rssIngestBenchmark } from './rss-ingest.ts'
 import { scanTwoColumnsBenchmark } from './scan-2col.ts'
@@ -17,5 +18,6 @@ export const benchmarks: readonly BenchmarkDefinition[] = [
   viewFullGroupByBenchmark,
   viewRetractBenchmark,
   ...viewQueryBenchmarks,
+  freshnessBenchmark,
   rssIngestBenchmark,
 ]
