@@ -58,8 +58,18 @@ export function compileGroupAggregates(compute: unknown, options: GroupAggregate
     const scale = options.decimalScales && Object.hasOwn(options.decimalScales, name) ? options.decimalScales[name] : undefined
     return compileAggregate(compute[name], { label: `${label}: $compute.${name}`, ...(scale === undefined ? {} : { decimalScale: scale }) })
   })
+  return groupAggregates(names, aggregates, label, { label })
+}
+
+/**
+ * The driver of already compiled aggregates, one per name: what compileGroupAggregates returns,
+ * and what a parsed view's `$compute` runs on (planGroupAggregates). `details` go into the
+ * CORRUPT error of a malformed stored state.
+ */
+export function groupAggregates(names: readonly string[], aggregates: readonly Aggregate[], label: string, details: Readonly<Record<string, unknown>>): GroupAggregates {
   const fields = [...new Set(aggregates.flatMap((aggregate) => aggregate.fields))]
   const count = aggregates.length
+  const at = (index: number) => aggregates[index] as Aggregate
 
   return {
     names,
@@ -69,27 +79,25 @@ export function compileGroupAggregates(compute: unknown, options: GroupAggregate
     add(group, row, weight, order) {
       group.rows += weight
       for (let index = 0; index < count; index++) {
-        const aggregate = aggregates[index] as Aggregate
+        const aggregate = at(index)
         group.states[index] = aggregate.add(group.states[index] as AggregateState, aggregate.value(row), weight, order)
       }
       return group
     },
     merge(a, b) {
       a.rows += b.rows
-      for (let index = 0; index < count; index++) {
-        a.states[index] = (aggregates[index] as Aggregate).merge(a.states[index] as AggregateState, b.states[index] as AggregateState)
-      }
+      for (let index = 0; index < count; index++) a.states[index] = at(index).merge(a.states[index] as AggregateState, b.states[index] as AggregateState)
       return a
     },
     exact: (group) => group.rows >= 0 && aggregates.every((aggregate, index) => aggregate.exact(group.states[index] as AggregateState)),
     isEmpty: (group) => group.rows === 0,
-    result: (group) => Object.fromEntries(names.map((name, index) => [name, (aggregates[index] as Aggregate).result(group.states[index] as AggregateState)])),
+    result: (group) => Object.fromEntries(names.map((name, index) => [name, at(index).result(group.states[index] as AggregateState)])),
     toJSON: (group) => ({
       rows: group.rows,
-      states: Object.fromEntries(names.map((name, index) => [name, (aggregates[index] as Aggregate).toJSON(group.states[index] as AggregateState)])),
+      states: Object.fromEntries(names.map((name, index) => [name, at(index).toJSON(group.states[index] as AggregateState)])),
     }),
     fromJSON(json) {
-      const corrupt = (problem: string) => new ParqueDBError('CORRUPT', `${label}: stored group state is malformed: ${problem}`, { label })
+      const corrupt = (problem: string) => new ParqueDBError('CORRUPT', `${label}: stored group state is malformed: ${problem}`, details)
       if (!isPlainObject(json) || !isPlainObject(json.states)) throw corrupt('expected { rows, states }')
       const { rows, states } = json
       if (typeof rows !== 'number' || !Number.isSafeInteger(rows)) throw corrupt('rows is not an integer')
@@ -97,7 +105,7 @@ export function compileGroupAggregates(compute: unknown, options: GroupAggregate
         rows,
         states: names.map((name, index) => {
           if (!Object.hasOwn(states, name)) throw corrupt(`no state for $compute.${name}`)
-          return (aggregates[index] as Aggregate).fromJSON(states[name])
+          return at(index).fromJSON(states[name])
         }),
       }
     },

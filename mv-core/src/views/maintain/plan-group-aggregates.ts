@@ -1,7 +1,4 @@
-import { ParqueDBError } from '../../errors.ts'
-import { isPlainObject } from '../../query/is-plain-object.ts'
-import type { GroupAggregates, GroupState } from '../aggregates/group-state.ts'
-import type { Aggregate, AggregateState } from '../aggregates/types.ts'
+import { groupAggregates, type GroupAggregates } from '../aggregates/group-state.ts'
 import type { ViewPlan } from '../define/types.ts'
 
 const cache = new WeakMap<ViewPlan, GroupAggregates>()
@@ -27,48 +24,11 @@ export function planGroupAggregates(plan: ViewPlan): GroupAggregates {
 }
 
 function build(plan: ViewPlan): GroupAggregates {
-  const label = `view "${plan.name}"`
-  const names = (plan.compute ?? []).map((field) => field.name)
-  const aggregates: readonly Aggregate[] = (plan.compute ?? []).map((field) => field.aggregate)
-  const count = aggregates.length
-  const at = (index: number) => aggregates[index] as Aggregate
-  return {
-    names,
-    aggregates,
-    fields: [...new Set(aggregates.flatMap((aggregate) => aggregate.fields))],
-    init: () => ({ rows: 0, states: aggregates.map((aggregate) => aggregate.init()) }),
-    add(group, row, weight, order) {
-      group.rows += weight
-      for (let index = 0; index < count; index++) {
-        const aggregate = at(index)
-        group.states[index] = aggregate.add(group.states[index] as AggregateState, aggregate.value(row), weight, order)
-      }
-      return group
-    },
-    merge(a, b) {
-      a.rows += b.rows
-      for (let index = 0; index < count; index++) a.states[index] = at(index).merge(a.states[index] as AggregateState, b.states[index] as AggregateState)
-      return a
-    },
-    exact: (group) => group.rows >= 0 && aggregates.every((aggregate, index) => aggregate.exact(group.states[index] as AggregateState)),
-    isEmpty: (group) => group.rows === 0,
-    result: (group) => Object.fromEntries(names.map((name, index) => [name, at(index).result(group.states[index] as AggregateState)])),
-    toJSON: (group) => ({
-      rows: group.rows,
-      states: Object.fromEntries(names.map((name, index) => [name, at(index).toJSON(group.states[index] as AggregateState)])),
-    }),
-    fromJSON(json): GroupState {
-      const corrupt = (problem: string) => new ParqueDBError('CORRUPT', `${label}: stored group state is malformed: ${problem}`, { view: plan.name })
-      if (!isPlainObject(json) || !isPlainObject(json.states)) throw corrupt('expected { rows, states }')
-      const { rows, states } = json
-      if (typeof rows !== 'number' || !Number.isSafeInteger(rows)) throw corrupt('rows is not an integer')
-      return {
-        rows,
-        states: names.map((name, index) => {
-          if (!Object.hasOwn(states, name)) throw corrupt(`no state for $compute.${name}`)
-          return at(index).fromJSON(states[name])
-        }),
-      }
-    },
-  }
+  const compute = plan.compute ?? []
+  return groupAggregates(
+    compute.map((field) => field.name),
+    compute.map((field) => field.aggregate),
+    `view "${plan.name}"`,
+    { view: plan.name },
+  )
 }
