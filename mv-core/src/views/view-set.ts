@@ -80,6 +80,8 @@ export class ViewSet {
   private readonly wal = memoryWal() // derived tables need no durability of their own
 
   private readonly scheduler: RefreshScheduler
+  /** The newest refresh record of each view in the history when the database opened. */
+  private readonly lastRecords = new Map<string, RefreshRecord>()
   /** Refresh records on their way into the history. */
   private readonly historyWrites = new Set<Promise<unknown>>()
 
@@ -91,6 +93,10 @@ export class ViewSet {
 
   static async open(options: ViewSetOptions): Promise<ViewSet> {
     const set = new ViewSet(options)
+    // What the history says of each view's last refresh, from before a restart: one read for all.
+    if (options.history !== undefined) {
+      for (const row of await findRows(options.history, {}, { sort: { startedAt: 1 } })) set.lastRecords.set(row.view as string, historyRecord(row))
+    }
     for (const plan of set.parseAll().values()) await set.openView(plan)
     if ((options.scheduler ?? 'timers') === 'timers') set.scheduler.start()
     return set
@@ -154,9 +160,7 @@ export class ViewSet {
       meta !== undefined && meta.hash !== plan.hash ? 'the definition changed' : plan.expand.length > 0 ? 'it expands relations, which its lineage does not cover' : undefined
     const { history } = this.options
     if (history !== undefined) {
-      // What the history says of the view's last refresh, from before a restart too.
-      const [last] = await findRows(history, { view: plan.name }, { sort: { startedAt: -1 }, limit: 1 })
-      if (last !== undefined) view.lastRecord = historyRecord(last)
+      view.lastRecord = this.lastRecords.get(plan.name) ?? null
       view.onRefresh = recordInto(history, this.historyWrites)
     }
     await view.open(startOver)
