@@ -39,23 +39,18 @@ export async function fullRefreshGroupsFromColumns(plan: ViewPlan, batches: Asyn
   const row: Row = {}
   for await (const batch of batches) {
     const names = Object.keys(batch.columns)
-    const columns = names.map((name) => batch.columns[name] as ArrayLike<unknown>)
-    const count = batch.rowCount
-    if (names.length <= 3) {
-      // The common shape (a key or two and a measure), unrolled: this loop runs once per source row.
-      const [n0 = '', n1 = '', n2 = ''] = names
-      const [c0 = [], c1 = [], c2 = []] = columns
-      const width = names.length
-      for (let index = 0; index < count; index++) {
-        if (width > 0) row[n0] = c0[index]
-        if (width > 1) row[n1] = c1[index]
-        if (width > 2) row[n2] = c2[index]
-        fold.add(row, NO_RELATED)
-      }
+    if (names.length > 3) {
+      for (const refilled of refilledRows([batch])) fold.add(refilled, NO_RELATED)
       continue
     }
-    for (let index = 0; index < count; index++) {
-      for (let column = 0; column < names.length; column++) row[names[column] as string] = (columns[column] as ArrayLike<unknown>)[index]
+    // The common shape (a key or two and a measure), unrolled: this loop runs once per source row.
+    const [n0 = '', n1 = '', n2 = ''] = names
+    const [c0 = [], c1 = [], c2 = []] = names.map((name) => batch.columns[name] as ArrayLike<unknown>)
+    const width = names.length
+    for (let index = 0; index < batch.rowCount; index++) {
+      if (width > 0) row[n0] = c0[index]
+      if (width > 1) row[n1] = c1[index]
+      if (width > 2) row[n2] = c2[index]
       fold.add(row, NO_RELATED)
     }
   }
