@@ -1,5 +1,6 @@
 import type { Row } from '../../schema/types.ts'
 import type { RelatedRows } from './related-rows.ts'
+import { relationIds } from './sources-reaching.ts'
 
 /**
  * The related entities an `$expand` view's collections changed during one period, each with its
@@ -58,14 +59,9 @@ export class RelatedChanges {
         const current = live.referencing(collection, viaField, id)
         if (images === undefined) return current
         const found = current.filter((row) => !images.has(row.$id as string))
-        for (const image of images.values()) if (image !== null && pointsAt(image[viaField], id)) found.push(image)
+        for (const image of images.values()) if (image !== null && relationIds(image[viaField]).includes(id)) found.push(image)
         return found
       },
     }
   }
-}
-
-/** A forward relation value (one id, or a list of ids) that holds `id`. */
-export function pointsAt(value: unknown, id: string): boolean {
-  return value === id || (Array.isArray(value) && value.includes(id))
 }

@@ -64,7 +64,8 @@ function idsOf(rows: readonly Row[]): Set<string> {
   return new Set(rows.flatMap((row) => (typeof row.$id === 'string' ? [row.$id] : [])))
 }
 
-function relationIds(value: unknown): string[] {
+/** The ids a forward relation value holds: one id, or each id of a list. */
+export function relationIds(value: unknown): string[] {
   if (typeof value === 'string') return [value]
   return Array.isArray(value) ? value.filter((id): id is string => typeof id === 'string') : []
 }
