@@ -9,6 +9,8 @@ import type { ViewState } from './views/materialized-view.ts'
 import type { ViewDefinition } from './views/define/define-view.ts'
 import { ViewHandle, viewsByName, type ViewsByName } from './views/view-handle.ts'
 import { ViewSet, type ViewSetOptions } from './views/view-set.ts'
+import { runSql, type SqlRows } from './sql/run-sql.ts'
+import { sqlText } from './sql/parse-sql.ts'
 import { StreamProcessor, type StreamProcessorOptions } from './stream/stream-processor.ts'
 import type { WalFactory } from './wal/types.ts'
 
@@ -192,6 +194,31 @@ export class Database {
     const [source] = sources as Set<string>
     if (!this.collections.has(source as string)) throw fail(`the views read the view "${source}"; a processor writes events into a collection`)
     return new StreamProcessor(this.collection(source as string), () => this.views.drain(), options)
+  }
+
+  /**
+   * A SELECT over one collection or view, as a tagged template: interpolated values are bound
+   * parameters, never spliced text. It runs on the view engine (WHERE prunes files and row
+   * groups; aggregation is a one-off grouped view); the rows carry `meta` like a view's answer.
+   * Constructs the engine cannot run (joins, subqueries, window functions...) are refused by name.
+   *
+   * @example
+   * const rows = await db.sql`SELECT scriptName, COUNT(*) AS total FROM TailEvents WHERE outcome = ${'ok'} GROUP BY scriptName`
+   */
+  sql(strings: TemplateStringsArray | string, ...values: unknown[]): Promise<SqlRows> {
+    const views = this.views
+    const collections = this.collections
+    return Promise.resolve().then(() =>
+      runSql(sqlText(strings, values), {
+        views: views.catalog(),
+        collection: (name) => collections.get(name)?.table,
+        view: (name) => {
+          if (!views.has(name)) return undefined
+          const plan = views.get(name).plan
+          return { schema: plan.outputSchema, hidden: plan.hiddenFields, find: (filter, options) => views.find(name, filter, options) }
+        },
+      }),
+    )
   }
 
   /** The reader's handle of a view: `db.view('DailySales').find(...)`. NOT_FOUND for an unknown view. */

@@ -12,6 +12,7 @@ export type ErrorCode =
   | 'UNKNOWN_COLLECTION'
   | 'NOT_FOUND' // an entity or object that must exist does not
   | 'BAD_FILTER' // a malformed find filter or options
+  | 'BAD_SQL' // a db.sql query that does not parse, or uses a construct the engine cannot run
   | 'BAD_KEY' // an invalid storage key
   | 'PRECONDITION_FAILED' // a conditional put lost (create-only key exists, etag changed)
   | 'CONFLICT' // a commit could not be published after retries

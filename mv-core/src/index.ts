@@ -10,6 +10,7 @@ export { createStreamAdapter, type StreamAdapter, type StreamAdapterOptions, typ
 export { StreamProcessor, type StreamProcessorOptions, type StreamProcessorStats } from './stream/stream-processor.ts'
 export type { Freshness, ViewState, ViewLineage, ViewMaintenance } from './views/materialized-view.ts'
 export type { AnswerMeta, ViewRows } from './views/view-set.ts'
+export type { SqlRows, SqlAnswerMeta } from './sql/run-sql.ts'
 export { Collection } from './collection.ts'
 export type { StorageDriver, ObjectInfo, PutOptions } from './storage/types.ts'
 export { memoryStorage } from './storage/memory.ts'

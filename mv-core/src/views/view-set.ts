@@ -7,7 +7,7 @@ import { Table } from '../table/table.ts'
 import { memoryWal } from '../wal/memory.ts'
 import { ParqueDBError } from '../errors.ts'
 import { parseViews } from './define/parse-view.ts'
-import type { ViewPlan } from './define/types.ts'
+import type { ViewCatalog, ViewPlan } from './define/types.ts'
 import { vacuumTable, type VacuumResult } from '../table/vacuum-table.ts'
 import { MaterializedView, type Freshness, type RefreshRecord, type ViewState } from './materialized-view.ts'
 import { queryRows } from '../query/query-rows.ts'
@@ -113,8 +113,13 @@ export class ViewSet {
   }
 
   private parseAll(): ReadonlyMap<string, ViewPlan> {
+    return parseViews(this.catalog())
+  }
+
+  /** The collections' schemas and the views' definitions: what a view definition is parsed against. */
+  catalog(): ViewCatalog {
     const schemas = new Map<string, CollectionSchema>([...this.options.collections].map(([name, table]) => [name, table.schema]))
-    return parseViews({ collections: schemas, views: this.definitions })
+    return { collections: schemas, views: new Map(this.definitions) }
   }
 
   private tableOf(name: string): Table | undefined {
