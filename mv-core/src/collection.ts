@@ -1,4 +1,6 @@
-import type { Filter, FindOptions } from './query/types.ts'
+import { badFilter } from './query/bad-filter.ts'
+import type { Filter } from './query/types.ts'
+import type { CollectionFindOptions, CollectionRows, QueryRoute, QueryRouter } from './routing/query-router.ts'
 import type { CollectionSchema, Entity, Row } from './schema/types.ts'
 import type { Update } from './table/apply-update.ts'
 import { compactTable, type CompactOptions, type CompactResult } from './table/compact-table.ts'
@@ -21,11 +23,14 @@ export class Collection {
   readonly name: string
   readonly schema: CollectionSchema
   readonly table: Table
+  readonly #router: (() => QueryRouter | undefined) | undefined
 
-  constructor(table: Table) {
+  /** `router` answers finds from covering views and looks up `include`s; a bare table has neither. */
+  constructor(table: Table, router?: () => QueryRouter | undefined) {
     this.table = table
     this.schema = table.schema
     this.name = table.schema.name
+    this.#router = router
   }
 
   /** Inserts one entity; resolves once durable, with its `$id`, `createdAt` and `updatedAt`. */
@@ -52,9 +57,25 @@ export class Collection {
     return this.table.get(id)
   }
 
-  /** MongoDB-style filter with sort, limit, skip, project and asOf (time travel). */
-  find(filter?: Filter, options?: FindOptions): Promise<Entity[]> {
-    return findRows(this.table, filter, options)
+  /**
+   * MongoDB-style filter with sort, limit, skip, project, asOf (time travel) and include
+   * (relations to nest: ['customer', 'items.product']). Answered from a view when one covers
+   * the query and saves work (see QueryRouter); `rows.meta` says which and why.
+   */
+  async find(filter?: Filter, options?: CollectionFindOptions): Promise<CollectionRows> {
+    const router = this.#router?.()
+    if (router !== undefined) return router.find(this.name, filter, options)
+    if (options?.include !== undefined) throw badFilter(this.table.label, 'find option "include" needs the database the related collections are in')
+    const rows = await findRows(this.table, filter, options)
+    const route: QueryRoute = { collection: this.name, servedFrom: 'source', reason: 'a collection outside a database reads its table', candidates: [] }
+    return Object.defineProperty(rows, 'meta', { value: Object.freeze(route), enumerable: false }) as CollectionRows
+  }
+
+  /** How `find` with these arguments would be answered — from which view, or the source — and why. */
+  explain(filter?: Filter, options?: CollectionFindOptions): Promise<QueryRoute> {
+    const router = this.#router?.()
+    if (router !== undefined) return router.explain(this.name, filter, options)
+    return Promise.resolve({ collection: this.name, servedFrom: 'source', reason: 'a collection outside a database reads its table', candidates: [] })
   }
 
   /** Column batches, for analytics over many rows. */

@@ -9,6 +9,7 @@ import type { ViewState } from './views/materialized-view.ts'
 import type { ViewDefinition } from './views/define/define-view.ts'
 import { ViewHandle, viewsByName, type ViewsByName } from './views/view-handle.ts'
 import { ViewSet, type ViewSetOptions } from './views/view-set.ts'
+import { QueryRouter } from './routing/query-router.ts'
 import { runSql, type SqlRows } from './sql/run-sql.ts'
 import { sqlText } from './sql/parse-sql.ts'
 import { StreamProcessor, type StreamProcessorOptions } from './stream/stream-processor.ts'
@@ -104,6 +105,7 @@ export class Database {
     }
     schemas.push(parseSchema(REFRESH_HISTORY, REFRESH_HISTORY_DEFINITION))
     const collections = new Map<string, Collection>()
+    let router: QueryRouter | undefined
     for (const schema of schemas) {
       const table = await Table.open({
         storage: options.storage,
@@ -114,7 +116,7 @@ export class Database {
         flush: options.flush,
         encoder: options.encoder,
       })
-      collections.set(schema.name, new Collection(table))
+      collections.set(schema.name, new Collection(table, () => router))
     }
     const views = await ViewSet.open({
       storage: options.storage,
@@ -126,6 +128,7 @@ export class Database {
       schedulerOptions: options.schedulerOptions,
       history: collections.get(REFRESH_HISTORY)?.table,
     })
+    router = new QueryRouter(new Map([...collections].map(([name, collection]) => [name, collection.table])), views)
     return entriesByName(new Database(collections, views))
   }
 

@@ -11,6 +11,7 @@ export { StreamProcessor, type StreamProcessorOptions, type StreamProcessorStats
 export type { Freshness, ViewState, ViewLineage, ViewMaintenance } from './views/materialized-view.ts'
 export type { AnswerMeta, ViewRows } from './views/view-set.ts'
 export type { SqlRows, SqlAnswerMeta } from './sql/run-sql.ts'
+export type { CollectionFindOptions, CollectionRows, QueryRoute, RouteCandidate } from './routing/query-router.ts'
 export { Collection } from './collection.ts'
 export type { StorageDriver, ObjectInfo, PutOptions } from './storage/types.ts'
 export { memoryStorage } from './storage/memory.ts'

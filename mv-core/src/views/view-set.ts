@@ -320,6 +320,12 @@ export class ViewSet {
   }
 
   /** Drains a view and, first, every view it reads from (a cascade is only as fresh as its upstream). */
+  /** Waits until a streaming view (and the views it reads) has taken in every acknowledged write. */
+  async settle(name: string): Promise<void> {
+    const view = this.get(name)
+    if (view.streaming) await this.drainThrough(view)
+  }
+
   private async drainThrough(view: MaterializedView): Promise<void> {
     const chain: MaterializedView[] = []
     for (let current: MaterializedView | undefined = view; current; current = this.views.get(current.plan.source)) chain.unshift(current)
