@@ -1,4 +1,5 @@
 import { parquetMetadataAsync, parquetRead, parquetSchema, type AsyncBuffer, type ColumnData, type Compressors, type DecodedArray, type FileMetaData, type SchemaElement, type SchemaTree } from 'hyparquet'
+import type { DecodedRowGroups } from './decoded-row-groups.ts'
 import { ParqueDBError } from '../errors.ts'
 import type { CollectionSchema, ColumnStats, Row, ScalarField, StatsByColumn } from '../schema/types.ts'
 import { statsFromFooter } from './column-stats.ts'
@@ -24,6 +25,11 @@ export interface ReadParquetOptions {
    * keep only some rows parse just those (see materializeRow).
    */
   variantText?: boolean
+  /**
+   * Decoded row groups kept between reads of this file (see decodedRowGroups): a hit fetches and
+   * decodes nothing. Only reads whose values are not shared mutable objects use it.
+   */
+  decoded?: DecodedRowGroups
   /**
    * Timestamp columns to return as epoch milliseconds (numbers) instead of Dates: a Date per
    * value costs more than decoding it, and a consumer that only buckets or compares instants
@@ -254,10 +260,16 @@ export async function* readParquetColumns(file: AsyncBuffer, schema: CollectionS
   }
   if (selected.length === 0) return
   const compressors = await readCompressors()
+  // Parsed variants are objects a caller may change: those reads are never cached.
+  const decoded = options.variantText === true || !columns.some((column) => column.kind === 'variant') ? options.decoded : undefined
+  const shape = `${columns.map((column) => column.name).join(',')}|${options.variantText === true}|${[...(options.millis ?? [])].join(',')}`
   const start = (index: number): Promise<ColumnBatch> | undefined => {
     const next = selected[index]
     if (next === undefined) return undefined
+    const kept = decoded?.get(next.group, shape)
+    if (kept !== undefined) return Promise.resolve(kept)
     const promise = readRowGroup(file, metadata, layout, next.group, next.rowStart, columns, compressors, options.variantText === true, options.millis)
+    if (decoded !== undefined) void promise.then((batch) => decoded.set(next.group, shape, batch), () => undefined)
     // If the caller stops early, this read-ahead is never awaited: keep its failure quiet.
     promise.catch(() => {})
     return promise

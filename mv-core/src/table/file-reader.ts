@@ -1,6 +1,7 @@
 import type { FileMetaData } from 'hyparquet'
 import { readParquetColumns, readParquetMetadata, readParquetRows } from '../parquet/decode.ts'
 import { storageAsyncBuffer } from '../parquet/async-buffer.ts'
+import { decodedRowGroupCache } from '../parquet/decoded-row-groups.ts'
 import type { CompiledFilter } from '../query/types.ts'
 import type { CollectionSchema, Row } from '../schema/types.ts'
 import type { StorageDriver } from '../storage/types.ts'
@@ -21,10 +22,13 @@ export interface ReadFileOptions {
 
 /**
  * Reads a table's immutable Parquet files: plans first (footer, row groups kept by the filter's
- * statistics test, only the needed columns), then fetches just those byte ranges.
+ * statistics test, only the needed columns), then fetches just those byte ranges. With
+ * `decodedValues`, row reads keep decoded row groups up to that many values (see
+ * decodedRowGroupCache): for views, small and asked the same questions again and again.
  */
-export function fileReader(storage: StorageDriver, prefix: string, schema: CollectionSchema) {
+export function fileReader(storage: StorageDriver, prefix: string, schema: CollectionSchema, options: { decodedValues?: number } = {}) {
   const footers = new Map<string, FileMetaData>()
+  const decoded = decodedRowGroupCache(options.decodedValues ?? 0)
 
   async function open(path: string, bytes: number) {
     const file = storageAsyncBuffer(storage, prefix + path, bytes)
@@ -52,6 +56,7 @@ export function fileReader(storage: StorageDriver, prefix: string, schema: Colle
         rowGroupFilter: rowGroupFilter(options.filter),
         variantText: options.variantText,
         rowGroups: options.rowGroups,
+        decoded: decoded.forFile(path),
       })
     },
 
@@ -69,6 +74,7 @@ export function fileReader(storage: StorageDriver, prefix: string, schema: Colle
 
     forget(path: string): void {
       footers.delete(path)
+      decoded.forget(path)
     },
   }
 }

@@ -29,6 +29,9 @@ export interface FlushPolicy {
 
 export const DEFAULT_FLUSH_POLICY: FlushPolicy = { maxRows: 50_000, maxAgeMs: 10_000, rowGroupSize: 10_000 }
 
+/** Decoded values a derived table (a view) keeps in memory for repeated reads. */
+const DERIVED_DECODED_VALUES = 2_000_000
+
 export interface TableOptions {
   storage: StorageDriver
   wal: WriteAheadLog
@@ -111,7 +114,8 @@ export class Table {
     this.label = `collection "${options.schema.name}"`
     this.policy = { ...DEFAULT_FLUSH_POLICY, ...options.flush }
     this.log = commitLog(options.storage, options.prefix, this.label)
-    this.reader = fileReader(options.storage, options.prefix, options.schema)
+    // A view's files are read again for every dashboard question: keep them decoded.
+    this.reader = fileReader(options.storage, options.prefix, options.schema, { decodedValues: options.derived === true ? DERIVED_DECODED_VALUES : 0 })
     this.codec = walRecordCodec(options.schema)
     this.encoder = options.encoder ?? inProcessEncoder
     this.derived = options.derived === true
