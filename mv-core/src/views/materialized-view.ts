@@ -26,6 +26,8 @@ import { workingRows, type WorkingRow } from './pipeline/working-rows.ts'
 
 /** A view's table is compacted once it holds this many files. */
 const COMPACT_AT_FILES = 8
+/** Source rows one coalesced maintenance step takes at most (see follow). */
+const BURST_ROWS = 10_000
 
 /** What `getViewState` reports. */
 export interface ViewState {
@@ -125,6 +127,8 @@ export class MaterializedView {
   /** Source writes received so far; a full refresh skips queued writes it already contains. */
   private received = 0
   private skipThrough = 0
+  /** Source writes waiting in the queued job that applies them, which later writes may join. */
+  private burst: { rows: number; changes: { seq: number; change: LiveChange }[] } | undefined
   private dirtyGroups = new Map<string, Row>()
   private failure: unknown
   private lastRefresh: Date | null = null
@@ -198,7 +202,22 @@ export class MaterializedView {
       this.source.onChange((change) => {
         this.staleSince ??= new Date()
         const seq = ++this.received
-        void this.enqueue(() => (seq <= this.skipThrough ? Promise.resolve() : this.apply(change)))
+        const rows = change.inserts.length + change.deletes.length
+        // A burst of writes arriving while the view is busy is applied as one batch: writes join
+        // the job still waiting in the queue, as long as nothing else was queued after it.
+        if (this.burst !== undefined && this.burst.rows + rows <= BURST_ROWS) {
+          this.burst.changes.push({ seq, change })
+          this.burst.rows += rows
+          return
+        }
+        const burst = { rows, changes: [{ seq, change }] }
+        void this.enqueue(() => {
+          if (this.burst === burst) this.burst = undefined
+          const live = burst.changes.filter((entry) => entry.seq > this.skipThrough).map((entry) => entry.change)
+          if (live.length === 1) return this.apply(live[0] as LiveChange)
+          return this.apply({ inserts: live.flatMap((entry) => entry.inserts), deletes: live.flatMap((entry) => entry.deletes) })
+        })
+        this.burst = burst
       }, { columns: sourceProjection(this.plan) }),
       this.source.onFlush((event) => {
         if (event.phase === 'freeze') {
@@ -229,6 +248,8 @@ export class MaterializedView {
 
   /** Runs `work` after everything queued before it; a failure marks the view invalid, not the source. */
   private enqueue(work: () => Promise<void>, evenIfFailed = false): Promise<void> {
+    // Writes after this job must not join a burst queued before it.
+    this.burst = undefined
     this.queued++
     const next = this.queue.then(async () => {
       const started = performance.now()

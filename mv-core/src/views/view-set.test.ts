@@ -76,8 +76,11 @@ describe('materialized views through the database', () => {
     expect(stats[0]).not.toHaveProperty('_state')
     const state = db.getViewState('ScriptStats')
     expect(state).toMatchObject({ state: 'fresh', lag: 0 })
-    // 6 bulk creates, 60 updates, 60 deletes, 30 updates, each one batch: rows count images on both sides.
-    expect(state.maintenance).toMatchObject({ batches: 156, rows: 1_500 + 60 * 2 + 60 + 30 * 2 })
+    // 6 bulk creates, 60 updates, 60 deletes, 30 updates: rows count images on both sides; writes
+    // arriving while the view is busy are applied together, so there are at most 156 batches.
+    expect(state.maintenance.rows).toBe(1_500 + 60 * 2 + 60 + 30 * 2)
+    expect(state.maintenance.batches).toBeGreaterThan(0)
+    expect(state.maintenance.batches).toBeLessThanOrEqual(156)
     expect(state.maintenance.ms).toBeGreaterThan(0)
 
     for (const name of VIEWS) {
