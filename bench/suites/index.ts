@@ -8,6 +8,7 @@ import { viewFullGroupByBenchmark } from './view-full-groupby.ts'
 import { viewIncrementalGroupByBenchmark } from './view-incremental.ts'
 import { viewQueryBenchmarks } from './view-query.ts'
 import { viewRetractBenchmark } from './view-retract.ts'
+import { viewVsRawBenchmark } from './view-vs-raw.ts'
 
 /** Every benchmark, in the order the runner runs them. Add new suites here. */
 export const benchmarks: readonly BenchmarkDefinition[] = [
@@ -18,6 +19,7 @@ export const benchmarks: readonly BenchmarkDefinition[] = [
   viewFullGroupByBenchmark,
   viewRetractBenchmark,
   ...viewQueryBenchmarks,
+  viewVsRawBenchmark,
   freshnessBenchmark,
   rssIngestBenchmark,
 ]

@@ -8,11 +8,12 @@ import { makeWorkDir, removeWorkDir } from '../work-dir.ts'
 import { INGEST_BATCH } from './view-common.ts'
 
 const ROWS = 1_000_000
-const VIEW = 'ScriptMinutes'
-const SCRIPT = 'api-gateway'
+/** The dashboard view's name and the script whose panel the dashboard shows. */
+export const VIEW = 'ScriptMinutes'
+export const SCRIPT = 'api-gateway'
 
 /** A dashboard's view: per script and minute, requests, errors, mean and p95 wall time. */
-const dashboardView = {
+export const dashboardView = {
   $from: 'TailEvents',
   $groupBy: ['scriptName', { minute: '$eventTimestamp' }],
   $compute: {
@@ -24,7 +25,7 @@ const dashboardView = {
 }
 
 /** The dashboard's question: one script's last 60 minutes. */
-const QUERY = { filter: { scriptName: SCRIPT }, options: { sort: { minute: -1 as const }, limit: 60 } }
+export const QUERY = { filter: { scriptName: SCRIPT }, options: { sort: { minute: -1 as const }, limit: 60 } }
 const peerSql = (files: readonly string[]) =>
   `SELECT "$id", scriptName, minute, requests, errors, avgWall, p95Wall FROM ${readParquet(files)} WHERE scriptName = '${SCRIPT}' ORDER BY minute DESC LIMIT 60`
 
