@@ -359,6 +359,13 @@ export class Table {
    * the memtable and the WAL see writes in one order; resolves once the record is durable.
    */
   private async write(record: WalRecord): Promise<void> {
+    if (this.derived) {
+      // A derived table is rebuilt from its source after a crash, never from a log of its own:
+      // encoding one would be work for nothing.
+      this.applyRecord(record)
+      this.notify(record)
+      return
+    }
     const bytes = this.codec.encode(record)
     const durable = this.wal.append(bytes)
     this.applyRecord(record)
@@ -372,7 +379,6 @@ export class Table {
       this.failure = cause
       throw new ParqueDBError('STORAGE', `${this.label}: the write-ahead log failed; reopen the database`, {}, { cause })
     }
-    if (this.derived) return
     if (this.active.size >= this.policy.maxRows) void this.startFlush()
     else this.scheduleAgeFlush()
   }

@@ -86,6 +86,8 @@ export function extremeAggregate(op: ExtremeOp, input: AggregateInput): Aggregat
       state.rows += weight
       if (value === null || value === undefined) return state
       state.n += weight
+      // -0 and 0 tie as keys but print apart: one zero, so the value reported never depends on which row came first.
+      if (value === 0) value = 0
       const key = keyOf(value, order)
       if (weight === 1) {
         if (state.key === undefined) {

@@ -14,6 +14,8 @@ import type { SourceChange } from './types.ts'
  * netChanges({ inserts: [v1, v2], deletes: [v0, v1] }) // { inserts: [v2], deletes: [v0] }
  */
 export function netChanges(change: SourceChange): SourceChange {
+  // Nothing can cancel when one side is empty (the common case: inserts only).
+  if (change.inserts.length === 0 || change.deletes.length === 0) return change
   const weights = new Map<string, number>()
   const keyOf = (row: Row) => encodeKey([row])
   for (const row of change.inserts) {
