@@ -59,7 +59,7 @@ const BUCKETS: Readonly<Record<string, string>> = { minute: 'minute', hour: 'hou
  * one written twice is computed once). Errors name the clause and the construct.
  *
  * @example
- * compileSql(parseSelect('SELECT status, COUNT(*) AS n FROM Order GROUP BY status'), order, [], new Date()).definition
+ * compileSql(parseSelect('SELECT status, COUNT(*) AS n FROM "Order" GROUP BY status'), order, [], new Date()).definition
  * // { $from: 'Order', $groupBy: ['status'], $compute: { __a0: { $count: '*' } } }
  */
 export function compileSql(select: SelectNode, source: SqlSource, params: readonly unknown[], now: Date): SqlPlan {

@@ -49,11 +49,13 @@ const SQL_VIEW_NAME = 'sql_query'
  * HAVING, the outputs, ORDER BY and LIMIT over the group rows.
  *
  * @example
- * const rows = await runSql(sqlText`SELECT status, COUNT(*) AS n FROM Order GROUP BY status`, catalog)
+ * const rows = await runSql(sqlText`SELECT status, COUNT(*) AS n FROM "Order" GROUP BY status`, catalog)
  * rows // [{ status: 'paid', n: 2 }, ...]; rows.meta.servedFrom === 'source'
  */
 export async function runSql(text: SqlText, catalog: SqlCatalog, now: Date = new Date()): Promise<SqlRows> {
-  const select = await parseSelect(text.text)
+  const select = await parseSelect(text.text).catch((error: unknown) => {
+    throw withKeywordHint(error, text.text, catalog)
+  })
   const name = select.from?.[0]?.table as string
   const table = catalog.collection(name)
   const view = table === undefined ? catalog.view(name) : undefined
@@ -113,6 +115,18 @@ export async function runSql(text: SqlText, catalog: SqlCatalog, now: Date = new
     rows = window(sorted(groups, plan), plan).map((row) => output(row, plan))
   }
   return Object.defineProperty(rows, 'meta', { value: Object.freeze(meta!), enumerable: false }) as SqlRows
+}
+
+/** SQL keywords that are common entry names ('Order', 'User'): unquoted, they do not parse. */
+const KEYWORDS = new Set(['ORDER', 'USER', 'GROUP', 'SELECT', 'TABLE', 'LIMIT', 'WHERE', 'FROM', 'CASE', 'END', 'ALL', 'DEFAULT', 'OFFSET', 'WINDOW', 'CHECK', 'COLUMN', 'INDEX', 'KEY', 'ROWS', 'SESSION', 'EVENT', 'EVENTS'])
+
+/** A syntax error that an unquoted entry named like a keyword explains gets the fix appended. */
+function withKeywordHint(error: unknown, text: string, catalog: SqlCatalog): unknown {
+  if (!ParqueDBError.isInstance(error, 'BAD_SQL') || !error.message.includes('syntax error')) return error
+  const names = [...catalog.views.collections.keys(), ...catalog.views.views.keys()]
+  const clash = names.find((name) => KEYWORDS.has(name.toUpperCase()) && new RegExp(`(^|[^"\\w])${name}([^"\\w]|$)`).test(text))
+  if (clash === undefined) return error
+  return sqlError(`${error.message.replace(/^\[parquedb\] sql: /, '')} ("${clash}" is an SQL keyword: quote it, as in FROM "${clash}")`, { ...error.details, table: clash })
 }
 
 /** The grouped view the plan folds, with WHERE's residual as its filter (the find filter prunes the scan). */

@@ -114,6 +114,17 @@ describe('db.sql', () => {
     expect(error.message).toMatch(message)
   })
 
+  it('says to quote an entry named like a keyword (Order) when the query does not parse', async () => {
+    const other = await Database.open({ storage: memoryStorage(), schema: { Order: { total: 'double!' } } })
+    try {
+      await other.collection('Order').create({ total: 3 })
+      await expect(other.sql('SELECT COUNT(*) AS n FROM Order')).rejects.toThrow(/"Order" is an SQL keyword: quote it, as in FROM "Order"/)
+      expect(await other.sql('SELECT COUNT(*) AS n FROM "Order"')).toEqual([{ n: 1 }])
+    } finally {
+      await other.close()
+    }
+  })
+
   it('refuses values it cannot bind, naming the parameter', async () => {
     const list = ['a', 'b']
     const error = await rejection(() => db.sql`SELECT text FROM Note WHERE text = ${list}`)
