@@ -5,6 +5,15 @@ import { decodedRowGroupCache } from './decoded-row-groups.ts'
 const batch = (rows: number): ColumnBatch => ({ rowCount: rows, columns: { $id: Array.from({ length: rows }, (_, index) => `r${index}`), at: Array.from({ length: rows }, () => new Date(0)) } } as unknown as ColumnBatch)
 
 describe('decodedRowGroupCache', () => {
+  it('hands lists out as copies of their own', () => {
+    const file = decodedRowGroupCache(1000).forFile('a.parquet')!
+    file.set(0, 'shape', { rowCount: 1, columns: { tags: [['a', new Date(0)]] } } as unknown as ColumnBatch)
+    const first = file.get(0, 'shape')!.columns.tags as unknown[][]
+    first[0]!.push('b')
+    ;(first[0]![1] as Date).setTime(9)
+    expect(file.get(0, 'shape')!.columns.tags).toEqual([['a', new Date(0)]])
+  })
+
   it('hands kept row groups out again, with Dates of their own', () => {
     const cache = decodedRowGroupCache(1000)
     const file = cache.forFile('a.parquet')!

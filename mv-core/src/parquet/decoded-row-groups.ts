@@ -10,8 +10,8 @@ export interface DecodedRowGroups {
  * Keeps decoded row groups of a reader's files, least recently used out first, up to a number
  * of values in all: a dashboard asking a view the same question again reads no byte and decodes
  * nothing. Files are immutable, so a kept row group never goes stale; a removed file is
- * forgotten. Batches are handed out with fresh Dates (a caller may change a Date it got);
- * the arrays themselves are shared, so readers treat batches as read-only, as they do anyway.
+ * forgotten. Batches are handed out with fresh Dates and lists (a caller may change what it
+ * got); the column arrays themselves are shared, so readers treat batches as read-only, as they do anyway.
  *
  * @example
  * const kept = decodedRowGroupCache(2_000_000)
@@ -66,12 +66,18 @@ export function decodedRowGroupCache(maxValues: number) {
   }
 }
 
+/** Dates and lists are objects a reader may change: each read gets its own. */
 function withFreshDates(batch: ColumnBatch): ColumnBatch {
   let columns: ColumnBatch['columns'] | undefined
   for (const [name, values] of Object.entries(batch.columns)) {
-    if (!Array.isArray(values) || !values.some((value) => value instanceof Date)) continue
+    if (!Array.isArray(values) || !values.some((value) => value instanceof Date || Array.isArray(value))) continue
     columns ??= { ...batch.columns }
-    columns[name] = values.map((value: unknown) => (value instanceof Date ? new Date(value.getTime()) : value))
+    columns[name] = values.map(fresh)
   }
   return columns === undefined ? batch : { ...batch, columns }
+}
+
+function fresh(value: unknown): unknown {
+  if (value instanceof Date) return new Date(value.getTime())
+  return Array.isArray(value) ? value.map(fresh) : value
 }
