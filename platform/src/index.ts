@@ -8,6 +8,7 @@ export { DB, DatabaseFacade, type CollectionAccess, type DBOptions, type ParqueD
 export { definePlugin, type Plugin, type PluginContext } from './plugin.ts'
 export { defineConfig, SCOPES, type AuthToken, type ParqueDBConfig, type Scope } from './config.ts'
 export type { DashboardPanel, DashboardSpec } from './dashboard-spec.ts'
+export { createHttpApp, type HttpAppOptions } from './http/create-http-app.ts'
 export { composeSchema } from './compose-schema.ts'
 export { resolveStorage, type StorageConfig } from './storage-config.ts'
 export type { EntityOf, FieldValue, InputOf, ScalarValue } from './schema-types.ts'
