@@ -411,6 +411,8 @@ export class MaterializedView {
   private async recomputeAll(): Promise<{ in: number; out: number }> {
     // Views that do not follow their source reflect a committed version: commit what is acknowledged.
     if (!this.streaming && !this.source.isDerived) await this.source.flush()
+    // A view over a view reads what that view holds: everything it has received, taken in.
+    if (!this.streaming && this.source.isDerived) await this.drainSource()
     await this.source.refresh()
     // One synchronous step: the committed snapshot, the uncommitted parts split at any flush under
     // way, and the position in this view's queue they correspond to. (Waiting for the source to
@@ -419,7 +421,9 @@ export class MaterializedView {
     const parts = this.source.pendingParts()
     this.skipThrough = this.received
     this.maintenance.fullRefreshes++
-    const computed = await this.computeFrom({ snapshot: captured.snapshot, pending: [], shadowed: new Set() })
+    // Streaming views take uncommitted writes in step below; the others read them now (a source
+    // view's latest rows stay uncommitted until its own source flushes).
+    const computed = await this.computeFrom(this.streaming ? { snapshot: captured.snapshot, pending: [], shadowed: new Set() } : captured)
     await this.table.replaceContents(computed.rows, { lineage: { [this.plan.source]: captured.snapshot.version } })
     if (this.groups) this.groups = new GroupMaintainer(this.plan)
     this.dirtyGroups.clear()
@@ -471,6 +475,9 @@ export class MaterializedView {
     return (await this.computeFrom(this.source.currentView())).rows
   }
 
+  /** Over a view: waits until that view (and the views it reads) has taken in every write. */
+  drainSource: () => Promise<void> = async () => undefined
+
   /** Where refreshes are recorded (the database's refresh history). */
   onRefresh: ((record: RefreshRecord) => void) | undefined
 
@@ -509,8 +516,18 @@ export class MaterializedView {
       const behind = this.queued > 0 || this.dirtyGroups.size > 0 || this.relatedChanges.size > 0
       return { asOf: { [this.plan.source]: sourceVersion }, lagVersions: 0, lagMs: behind ? this.lagSince(this.staleSince) : 0, stale: behind }
     }
-    const stale = this.failure !== undefined || sourceVersion > lineage || this.source.hasPending
+    const stale = this.failure !== undefined || this.behindSource()
     return { asOf: { [this.plan.source]: lineage }, lagVersions: Math.max(0, sourceVersion - lineage), lagMs: stale ? this.lagSince(this.staleSince ?? this.lastRefresh) : 0, stale }
+  }
+
+  /**
+   * A view that does not follow its source is behind it when the source has changed since the
+   * last refresh: committed versions past the lineage or acknowledged writes pending — or, over
+   * a view (whose rows commit only with its own source), any change noticed since.
+   */
+  private behindSource(): boolean {
+    if (this.source.isDerived) return this.staleSince !== null
+    return this.source.committed.version > (this.lineage() ?? -1) || this.source.hasPending
   }
 
   private lagSince(since: Date | null): number {
@@ -572,8 +589,10 @@ export class MaterializedView {
       if (this.streaming) return
       // Related entities are not part of the lineage: a view that expands them starts over.
       if (this.plan.expand.length > 0) return this.refreshFully({ trigger, reason: 'it expands relations, which its lineage does not cover' })
-      // A view over a view reads its committed contents, which follow their own source.
-      if (!this.source.isDerived) await this.source.flush()
+      // A view over a view: its source's newest rows are not committed (they commit with their
+      // own source), so no changelog holds them; it is recomputed from what the source holds.
+      if (this.source.isDerived) return this.refreshFully({ trigger, reason: 'its source is a view, whose newest rows its changelog does not hold yet' })
+      await this.source.flush()
       const lineage = this.lineage()
       if (lineage === undefined) return this.refreshFully({ trigger, reason: 'it holds no data yet' })
       const started = new Date()
@@ -594,7 +613,7 @@ export class MaterializedView {
 
   state(): ViewState {
     const failed = this.failure !== undefined
-    const behind = !this.streaming && (this.source.committed.version > (this.lineage() ?? -1) || this.source.hasPending)
+    const behind = !this.streaming && this.behindSource()
     const committed = this.table.committed
     const stale = this.queued > 0 || this.dirtyGroups.size > 0 || this.relatedChanges.size > 0 || behind
     return {

@@ -159,7 +159,9 @@ export class ViewSet {
     const stored = await storage.get(metaKey)
     const meta = stored ? (JSON.parse(decoder.decode(stored)) as ViewMeta) : undefined
     const view = new MaterializedView(plan, table, source, this.fetchRelated)
-    this.views.get(plan.source)?.dependants.push(view)
+    const upstream = this.views.get(plan.source)
+    upstream?.dependants.push(view)
+    if (upstream !== undefined) view.drainSource = () => this.drainThrough(upstream)
     // Related collections are not part of a view's lineage: an $expand view starts over on open.
     const startOver =
       meta !== undefined && meta.hash !== plan.hash ? 'the definition changed' : plan.expand.length > 0 ? 'it expands relations, which its lineage does not cover' : undefined
