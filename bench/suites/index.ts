@@ -1,7 +1,9 @@
 import type { BenchmarkDefinition } from '../harness.ts'
 import { findSelectiveBenchmark } from './find-selective.ts'
+import { aiMiddlewareOverheadBenchmark } from './ai-middleware.ts'
 import { freshnessBenchmark } from './freshness.ts'
 import { ingestTailBenchmarks } from './ingest-tail.ts'
+import { ingestTailPackBenchmark } from './ingest-tail-pack.ts'
 import { rssIngestBenchmark } from './rss-ingest.ts'
 import { scanTwoColumnsBenchmark } from './scan-2col.ts'
 import { viewFullGroupByBenchmark } from './view-full-groupby.ts'
@@ -13,6 +15,7 @@ import { viewVsRawBenchmark } from './view-vs-raw.ts'
 /** Every benchmark, in the order the runner runs them. Add new suites here. */
 export const benchmarks: readonly BenchmarkDefinition[] = [
   ...ingestTailBenchmarks,
+  ingestTailPackBenchmark,
   findSelectiveBenchmark,
   scanTwoColumnsBenchmark,
   viewIncrementalGroupByBenchmark,
@@ -21,5 +24,6 @@ export const benchmarks: readonly BenchmarkDefinition[] = [
   ...viewQueryBenchmarks,
   viewVsRawBenchmark,
   freshnessBenchmark,
+  aiMiddlewareOverheadBenchmark,
   rssIngestBenchmark,
 ]

@@ -11,9 +11,9 @@ export const AIRequests = {
   $type: 'AIRequest',
   modelId: 'string!',
   providerId: 'string!',
-  /** 'generate' | 'stream' | 'object' | 'embed' | ... */
+  /** 'generate' | 'stream' (the AI SDK call kind; `generateObject` is 'generate' with an object Generation), or a GenAI span's operation. */
   requestType: 'string!',
-  /** Total tokens (input + output), as the seeds count them. */
+  /** Total tokens (input + output), as the seeds count them; the same as totalTokens. */
   tokens: 'int?',
   inputTokens: 'int?',
   outputTokens: 'int?',
@@ -23,11 +23,13 @@ export const AIRequests = {
   totalTokens: 'int?',
   latencyMs: 'int!',
   timeToFirstTokenMs: 'int?',
+  /** 'stop' | 'length' | 'content-filter' | 'tool-calls' | 'error' | 'other', or 'abort' when the caller cancelled. */
   finishReason: 'string?',
   /** Served from a cache (the provider's prompt cache read, or a response cache). */
   cached: 'boolean!',
   /** `{ name, message, ... }` when the call failed. */
   error: 'variant?',
+  /** From the price table (`DEFAULT_PRICES.version` dates it); null for a model it does not know. */
   costUsd: 'double?',
   /** Where the record came from: 'ai-sdk' or 'otel'. */
   source: 'string?',
@@ -45,6 +47,7 @@ export const Generations = {
   contentType: 'string!',
   content: 'variant!',
   prompt: 'string?',
+  /** Output tokens: the size of the content. */
   tokens: 'int?',
   requestId: 'string?',
   timestamp: 'timestamp!',

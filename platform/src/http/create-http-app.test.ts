@@ -319,6 +319,18 @@ describe('health, openapi, dashboards, plugins, errors', () => {
     expect((await call('GET', '/plugins/checkoutx/ping')).body.error.code).toBe('NOT_FOUND')
   })
 
+  it('forwards POST /v1/traces and /v1/logs to a plugin named otel, and answers 404 naming it when none is loaded', async () => {
+    const { call } = setup()
+    expect(await call('POST', '/v1/traces', {})).toMatchObject({ status: 404, body: { error: { code: 'NOT_FOUND', message: expect.stringMatching(/"otel" plugin/) } } })
+    const otel = definePlugin({ name: 'otel', routes: new Hono().post('/v1/logs', async (c) => c.json({ path: new URL(c.req.url).pathname, got: await c.req.json() })) })
+    const db = DB({}, { storage: { type: 'memory' }, plugins: [otel] })
+    closers.push(() => db.close())
+    const app = createHttpApp(db, { tokens: [{ token: 'reader-token-0123456789', scopes: ['read'] }, { token: 'writer-token-0123456789', scopes: ['ingest'] }] })
+    const post = (token: string) => app.request('/v1/logs', { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: '{"a":1}' })
+    expect((await post('reader-token-0123456789')).status).toBe(403)
+    expect(await (await post('writer-token-0123456789')).json()).toEqual({ path: '/v1/logs', got: { a: 1 } })
+  })
+
   it('answers unknown routes with a JSON 404 and hides server faults behind "internal error"', async () => {
     const { call, logged } = setup()
     expect(await call('GET', '/nope')).toMatchObject({ status: 404, body: { error: { code: 'NOT_FOUND', message: expect.stringMatching(/no route GET \/nope/) } } })

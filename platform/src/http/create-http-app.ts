@@ -1,5 +1,5 @@
 import { ParqueDBError } from '@parquedb/mv-core'
-import { Hono } from 'hono'
+import { Hono, type MiddlewareHandler } from 'hono'
 import { mount } from 'hono/mount'
 import type { AuthToken, Scope } from '../config.ts'
 import type { DatabaseFacade } from '../db.ts'
@@ -20,6 +20,16 @@ export interface HttpAppOptions {
   /** Where server faults (500s) are reported with their stack; clients only see "internal error". */
   readonly log?: (line: string) => void
 }
+
+/**
+ * Paths at the API's root that standard clients send to by default, each forwarded unchanged to
+ * the routes of the plugin that speaks the protocol: OTLP exporters post to `/v1/traces` and
+ * `/v1/logs` under the endpoint they are given. Without that plugin they answer 404.
+ */
+const ROOT_PLUGIN_ROUTES: readonly { readonly path: string; readonly plugin: string }[] = [
+  { path: '/v1/traces', plugin: 'otel' },
+  { path: '/v1/logs', plugin: 'otel' },
+]
 
 /** Plugin routes change nothing when read; anything else they do counts as writing. */
 const pluginScope = (method: string): Scope => (method === 'GET' || method === 'HEAD' ? 'read' : 'ingest')
@@ -62,11 +72,21 @@ export function createHttpApp(db: DatabaseFacade, options: HttpAppOptions = {}):
   app.route('/views', viewRoutes(db, auth, maxBodyBytes))
   app.route('/sql', sqlRoutes(db, auth, maxBodyBytes))
 
+  // A plugin's routes use the database its setup was handed: open it (running the setups) first.
+  const openDatabase: MiddlewareHandler = async (_, next) => {
+    await db.ready()
+    await next()
+  }
   for (const plugin of db.plugins) {
     const routes = plugin.routes
     if (routes === undefined) continue
     // The plugin's app sees paths below its prefix, and the runtime's env and context (Workers bindings).
-    app.all(`/plugins/${plugin.name}/*`, auth.require(pluginScope), mount((request, ...rest) => routes.fetch(request, ...(rest as never[]))))
+    app.all(`/plugins/${plugin.name}/*`, auth.require(pluginScope), openDatabase, mount((request, ...rest) => routes.fetch(request, ...(rest as never[]))))
+  }
+  for (const { path, plugin: name } of ROOT_PLUGIN_ROUTES) {
+    const routes = db.plugins.find((plugin) => plugin.name === name)?.routes
+    if (routes === undefined) app.post(path, auth.require('ingest'), () => httpError(404, 'NOT_FOUND', `no route POST ${path}: the "${name}" plugin serves it, and it is not loaded`, { plugin: name }))
+    else app.post(path, auth.require('ingest'), openDatabase, mount((request, ...rest) => routes.fetch(request, ...(rest as never[])), { replaceRequest: false }))
   }
   return app
 }

@@ -37,6 +37,19 @@ const findBody = (target: 'collection' | 'view') => ({
   content: { 'application/json': { schema: target === 'collection' ? ref('CollectionQuery') : ref('ViewQuery') } },
 })
 
+/** An OTLP/HTTP JSON endpoint, served by the otel plugin (the same routes as /plugins/otel/v1/...). */
+const otlpOperation = (signal: 'traces' | 'logs', rejected: string) =>
+  operation('ingest', `OTLP/HTTP JSON ${signal} (the otel plugin's receiver)`, {
+    description: `Scope: ingest (or admin). An OTLP ExportTrace/LogsServiceRequest as JSON (ids as hex or base64, times as nanosecond strings or numbers; gzip accepted), what OTLP exporters post to by default. Served by the otel plugin; 404 when it is not loaded.`,
+    requestBody: { required: true, content: { 'application/json': { schema: { type: 'object', description: signal === 'traces' ? '{ resourceSpans: [{ resource, scopeSpans: [{ scope, spans }] }] }' : '{ resourceLogs: [{ resource, scopeLogs: [{ scope, logRecords }] }] }' } } } },
+    responses: {
+      '200': json({ type: 'object', properties: { partialSuccess: { type: 'object', properties: { [rejected]: { type: 'integer' }, errorMessage: { type: 'string' } } } } }, 'Stored: {} when every record was, else partialSuccess with the count rejected and why'),
+      '415': errorResponse('Not JSON (OTLP protobuf), or an unsupported Content-Encoding'),
+      '503': errorResponse('The database is not open'),
+      ...errors(400, 404, 413),
+    },
+  })
+
 const schemas: Record<string, Json> = {
   Error: {
     type: 'object',
@@ -207,6 +220,8 @@ const document = {
         responses: { '200': rowsResponse('AnswerMeta', 'Rows, and how fresh they are'), ...errors(400, 404, 413) },
       }),
     },
+    '/v1/traces': { post: otlpOperation('traces', 'rejectedSpans') },
+    '/v1/logs': { post: otlpOperation('logs', 'rejectedLogRecords') },
     '/plugins/{plugin}/{path}': {
       parameters: [
         { name: 'plugin', in: 'path', required: true, schema: { type: 'string' } },

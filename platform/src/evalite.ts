@@ -1,0 +1,2 @@
+/** `parquedb/evalite`: the evalite integration (see @parquedb/evalite). */
+export * from '@parquedb/evalite'

@@ -1,0 +1,2 @@
+/** `parquedb/otel`: the otel integration (see @parquedb/otel). */
+export * from '@parquedb/otel'

@@ -1,0 +1,2 @@
+/** `parquedb/tail`: the tail integration (see @parquedb/tail). */
+export * from '@parquedb/tail'
