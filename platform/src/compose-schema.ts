@@ -4,7 +4,7 @@ import type { Plugin } from './plugin.ts'
 /**
  * The database schema: the user's entries plus every plugin's collections and views. A name
  * defined twice — by two plugins, or by a plugin and the schema — is an error naming both, as
- * is a plugin given twice.
+ * is a plugin given twice; the same definition object given twice is kept once.
  *
  * @example
  * composeSchema({ Order: { total: 'double!' } }, [tailPlugin]) // { Order, TailEvents, WorkerErrors, ... }
@@ -14,6 +14,9 @@ export function composeSchema(schema: Readonly<Record<string, CollectionDefiniti
   const composed: Record<string, CollectionDefinition> = {}
   const add = (name: string, definition: CollectionDefinition, owner: string) => {
     const previous = owners.get(name)
+    // Two plugins bringing the very same definition (one import, e.g. the AI pack's AIRequests
+    // shared by ai-sdk and otel) agree: the entry is kept once.
+    if (previous !== undefined && composed[name] === definition) return
     if (previous !== undefined) {
       throw new ParqueDBError('SCHEMA', `"${name}" is defined twice: by ${previous} and by ${owner}`, { name, owners: [previous, owner] })
     }

@@ -102,6 +102,17 @@ describe('plugins', () => {
     expect(() => DB({}, { storage: { type: 'memory' }, plugins: [checkout, checkout] })).toThrow(/plugin "checkout" is given twice/)
   })
 
+  it('may bring the very same definition (one shared import): it is kept once', async () => {
+    const shared = { key: 'string!' } as const
+    const first = definePlugin({ name: 'first', collections: { Shared: shared } })
+    const second = definePlugin({ name: 'second', collections: { Shared: shared } })
+    const db = open(DB({}, { storage: { type: 'memory' }, plugins: [first, second] }))
+    await db.Shared.create({ key: 'k' })
+    expect(await db.Shared.count()).toBe(1)
+    const lookalike = definePlugin({ name: 'lookalike', collections: { Shared: { key: 'string!' } } })
+    expect(() => DB({}, { storage: { type: 'memory' }, plugins: [first, lookalike] })).toThrow(/"Shared" is defined twice: by plugin "first" and by plugin "lookalike"/)
+  })
+
   it('are checked where they are defined', () => {
     expect(() => definePlugin({ name: 'Bad Name' })).toThrow(/lowercase/)
     expect(() => definePlugin({ name: 'p', collections: { V: { $from: 'X' } } })).toThrow(/plugin "p": collection "V" has \$from/)

@@ -21,6 +21,7 @@ import { composeSchema } from './compose-schema.ts'
 import type { Plugin } from './plugin.ts'
 import type { CollectionNames, EntityOf, InputOf, SchemaInput, SystemFields, ViewNames } from './schema-types.ts'
 import { resolveStorage, type ResolvedStorage, type StorageConfig } from './storage-config.ts'
+import { ingestOf } from './with-ingest.ts'
 
 export interface DBOptions<P extends readonly Plugin[] = readonly Plugin[]> {
   storage: StorageConfig
@@ -150,10 +151,15 @@ export class DatabaseFacade {
 
   collection(name: string): CollectionAccess {
     const ready = () => this.ready().then((db) => db.collection(name))
+    // Collections fed by a producer's own records (TraceItems, spans) map them on the way in.
+    const ingest = ingestOf(this.schema[name]) ?? ((row: unknown) => row as Record<string, unknown>)
     return {
       name,
-      create: async (row) => (await ready()).create(row),
-      bulkCreate: async (rows) => (await ready()).bulkCreate(rows),
+      create: async (row) => (await ready()).create(ingest(row)),
+      bulkCreate: async (rows) => {
+        const collection = await ready()
+        return collection.bulkCreate(Array.isArray(rows) ? rows.map(ingest) : rows)
+      },
       update: async (id, update) => (await ready()).update(id, update),
       delete: async (id) => (await ready()).delete(id),
       get: async (id) => (await ready()).get(id),

@@ -10,6 +10,7 @@ export { defineConfig, SCOPES, type AuthToken, type ParqueDBConfig, type Scope }
 export type { DashboardPanel, DashboardSpec } from './dashboard-spec.ts'
 export { createHttpApp, type HttpAppOptions } from './http/create-http-app.ts'
 export { composeSchema } from './compose-schema.ts'
+export { INGEST, ingestOf, withIngest, type IngestTransform } from './with-ingest.ts'
 export { resolveStorage, type StorageConfig } from './storage-config.ts'
 export type { EntityOf, FieldValue, InputOf, ScalarValue } from './schema-types.ts'
 export { createStreamAdapter, defineView, ParqueDBError, type AnswerMeta, type Filter, type FindOptions, type ViewDefinition, type ViewState } from '@parquedb/mv-core'

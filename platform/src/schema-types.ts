@@ -52,7 +52,7 @@ export type FieldValue<S extends string> = Trim<S> extends `->${infer Target}`
       : ScalarValue<BaseOf<S>> | null
 
 /** The system fields every row has. */
-export interface SystemFields {
+export type SystemFields = {
   $id: string
   createdAt: Date
   updatedAt: Date

@@ -1,3 +1,4 @@
+import { AIRequests, DailyAIUsage } from '@parquedb/views-catalog/ai-sdk'
 import { otelCollections, otelViews } from '@parquedb/views-catalog/otel'
 import { definePlugin, ParqueDBError, type DatabaseFacade } from 'parquedb'
 import { otlpReceiver } from './otlp-receiver.ts'
@@ -20,9 +21,8 @@ const DEFAULT_MAX_BODY_BYTES = 16 * 1024 * 1024
  * exporters post by default).
  *
  * GenAI spans (`gen_ai.*`, the AI SDK's `ai.*`, OpenInference `llm.*`) also become `AIRequests`
- * rows, counted in `DailyAIUsage`, when the database has that collection: load `aiSdk()` from
- * '@parquedb/ai-sdk' beside `otel()` (it owns the AI pack, so the two never define it twice).
- * Without it the spans are stored all the same, with every attribute, in `Spans`.
+ * rows, counted in `DailyAIUsage`: the plugin brings both, the very definitions `aiSdk()` brings,
+ * so the two load together.
  *
  * @example
  * const db = DB({}, { storage: { type: 'fs', path: './data' }, plugins: [otel(), aiSdk()] })
@@ -35,8 +35,10 @@ export function otel(options: OtelOptions = {}) {
   let opened: DatabaseFacade | undefined
   return definePlugin({
     name: OTEL_PLUGIN_NAME,
-    collections: otelCollections,
-    views: otelViews,
+    // GenAI spans land in AIRequests: the very definitions the ai-sdk plugin brings, so the two
+    // load together, and either alone gives DailyAIUsage.
+    collections: { ...otelCollections, AIRequests },
+    views: { ...otelViews, DailyAIUsage },
     routes: otlpReceiver({ database: () => opened, maxBodyBytes }),
     dashboards: [
       {

@@ -111,12 +111,13 @@ describe('ParqueDBSpanExporter with a real tracer provider', () => {
     expect(await db.AIErrors.count()).toBe(1)
   })
 
-  it('stores GenAI spans in Spans alone when the database has no AIRequests collection', async () => {
+  it('brings the AI pack itself: with otel() alone, GenAI spans land in AIRequests and DailyAIUsage', async () => {
     const { db, provider, span } = setup('otel')
-    span('chat gpt-4o', HOUR, 10, { attributes: { 'gen_ai.operation.name': 'chat', 'gen_ai.request.model': 'gpt-4o' } })
+    span('chat gpt-4o', HOUR, 10, { attributes: { 'gen_ai.operation.name': 'chat', 'gen_ai.request.model': 'gpt-4o', 'gen_ai.system': 'openai' } })
     await provider.forceFlush()
-    expect(await db.Spans.find()).toEqual([expect.objectContaining({ name: 'chat gpt-4o', attributes: { 'gen_ai.operation.name': 'chat', 'gen_ai.request.model': 'gpt-4o' } })])
-    expect(Object.hasOwn(db.schema, 'AIRequests')).toBe(false)
+    expect(await db.Spans.find()).toEqual([expect.objectContaining({ name: 'chat gpt-4o', attributes: expect.objectContaining({ 'gen_ai.request.model': 'gpt-4o' }) })])
+    expect((await db.AIRequests.find()).map((row) => [row.modelId, row.source])).toEqual([['gpt-4o', 'otel']])
+    expect((await db.DailyAIUsage.find()).map((row) => [row.modelId, row.requestCount])).toEqual([['gpt-4o', 1]])
   })
 
   it('waits for exports under way on forceFlush and shutdown, and refuses exports after shutdown', async () => {

@@ -13,8 +13,8 @@ export interface ExportResultLike {
 
 /**
  * An OpenTelemetry `SpanExporter` that writes finished spans into a ParqueDB database: every span
- * to `Spans`, GenAI spans also to `AIRequests` when the database has it (load `aiSdk()` beside
- * `otel()`). The database must have the otel plugin (or the pack's `Spans` collection).
+ * to `Spans`, GenAI spans also to `AIRequests` when the database has it (the otel plugin brings
+ * it). The database must have the otel plugin (or the pack's `Spans` collection).
  *
  * @example
  * const db = DB({}, { storage: { type: 'fs', path: './data' }, plugins: [otel(), aiSdk()] })

@@ -9,8 +9,14 @@
  * const db = DB({}, { storage: { type: 'r2', bucket: env.PARQUEDB }, plugins: [tail()] })
  * export default { tail: createTailHandler(db) }
  */
+import { TailEvents } from './tail-events.ts'
+
 export { tail, TAIL_PLUGIN_NAME } from './tail-plugin.ts'
 export { createTailHandler, type TailEventSink, type TailHandler, type TailHandlerOptions, type WaitUntilContext } from './create-tail-handler.ts'
-export { toTailEvent, UNKNOWN, type ToTailEventOptions } from './to-tail-event.ts'
+export { isTailEventRow, toTailEvent, UNKNOWN, type ToTailEventOptions } from './to-tail-event.ts'
 export type { TailBatchStats, TailEventInput, TailEventType, TailExceptionEntry, TailIssue, TailLimits, TailLogEntry, TraceItemLike } from './types.ts'
-export { EndpointMetrics, TailEvents, tailCollections, tailViews, WorkerErrors, WorkerLogs, WorkerRequests } from '@parquedb/views-catalog/tail'
+export { EndpointMetrics, tailViews, WorkerErrors, WorkerLogs, WorkerRequests } from '@parquedb/views-catalog/tail'
+export { TailEvents } from './tail-events.ts'
+
+/** The pack's collections, TailEvents taking TraceItems as they come. */
+export const tailCollections = { TailEvents } as const

@@ -1,4 +1,5 @@
-import { tailCollections, tailViews } from '@parquedb/views-catalog/tail'
+import { tailViews } from '@parquedb/views-catalog/tail'
+import { TailEvents } from './tail-events.ts'
 import { definePlugin } from 'parquedb'
 
 export const TAIL_PLUGIN_NAME = 'tail'
@@ -14,5 +15,5 @@ export const TAIL_PLUGIN_NAME = 'tail'
  * export default { tail: createTailHandler(db) }
  */
 export function tail() {
-  return definePlugin({ name: TAIL_PLUGIN_NAME, collections: tailCollections, views: tailViews })
+  return definePlugin({ name: TAIL_PLUGIN_NAME, collections: { TailEvents }, views: tailViews })
 }

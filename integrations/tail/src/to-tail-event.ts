@@ -24,6 +24,14 @@ const DEFAULT_LIMITS: Required<TailLimits> = { maxLogMessage: 16_384, maxExcepti
  * @example
  * export default { tail: (items: TraceItem[]) => console.log(items.map((item) => toTailEvent(item))) }
  */
+/** Rows toTailEvent made: writing one through the TailEvents collection does not map it twice. */
+const mapped = new WeakSet<object>()
+
+/** Whether a row came out of toTailEvent. */
+export function isTailEventRow(value: unknown): boolean {
+  return typeof value === 'object' && value !== null && mapped.has(value)
+}
+
 export function toTailEvent(item: TraceItemLike, options: ToTailEventOptions = {}): TailEventInput {
   const report = options.report ?? (() => {})
   const limits = { ...DEFAULT_LIMITS, ...options.limits }
@@ -31,7 +39,7 @@ export function toTailEvent(item: TraceItemLike, options: ToTailEventOptions = {
   const eventTimestamp = epochOf(source.eventTimestamp)
   const at = eventTimestamp ?? defaulted(source.eventTimestamp, report, (options.receivedAt ?? new Date()).getTime())
   const { event, eventType } = readTraceEvent(source.event, limits.maxEvent, report)
-  return {
+  const row: TailEventInput = {
     scriptName: requiredText(source.scriptName, report),
     outcome: requiredText(source.outcome, report),
     eventTimestamp: new Date(at),
@@ -46,6 +54,8 @@ export function toTailEvent(item: TraceItemLike, options: ToTailEventOptions = {
     executionModel: optionalText(source.executionModel, report),
     truncated: typeof source.truncated === 'boolean' ? source.truncated : absentOr(source.truncated, report, null),
   }
+  mapped.add(row)
+  return row
 }
 
 function requiredText(value: unknown, report: (issue: TailIssue) => void): string {
