@@ -55,7 +55,7 @@ describe('the Node server (npm start)', () => {
     expect(health.status).toBe(200)
     // Let the load write for a while, reading a view meanwhile.
     await new Promise((resolve) => setTimeout(resolve, 1500))
-    const minutes = await fetch(`${url}/views/ScriptMinutes?limit=5`)
+    const minutes = await fetch(`${url}/views/WorkerRequests?limit=5`)
     expect(minutes.status).toBe(200)
     const body = (await minutes.json()) as { rows: unknown[]; meta: { servedFrom: string } }
     expect(body.rows.length).toBeGreaterThan(0)
@@ -70,8 +70,11 @@ describe('the Node server (npm start)', () => {
       const counts = await Promise.all([db.TailEvents.count(), db.AIRequests.count(), db.EvalScores.count()])
       expect(counts.reduce((sum, count) => sum + count, 0)).toBe(Number((written as string).replaceAll(',', '')))
       expect(counts[0]).toBeGreaterThan(0)
-      const perMinute = await db.ScriptMinutes.find({})
-      expect(perMinute.reduce((sum, row) => sum + (row.requests as number), 0)).toBe(counts[0])
+      // The streaming views agree with their source after the restart.
+      const requests = await db.TailEvents.count({ 'event.request': { $exists: true } })
+      expect(await db.WorkerRequests.count()).toBe(requests)
+      const perHour = await db.EndpointMetrics.find({})
+      expect(perHour.reduce((sum, row) => sum + (row.requestCount as number), 0)).toBe(requests)
     } finally {
       await db.close()
     }

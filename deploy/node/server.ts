@@ -1,5 +1,5 @@
-// `npm start`: the Node server on ./data with the built-in integrations' plugins and a demo load
-// feeding them, until Ctrl-C (which flushes and exits cleanly).
+// `npm start`: the Node server on ./data with the built-in integrations (tail, ai-sdk, evalite,
+// otel) and a demo load feeding them, until Ctrl-C (which flushes and exits cleanly).
 import { resolve } from 'node:path'
 import { DB } from 'parquedb'
 import { serve } from 'parquedb/node'
@@ -24,9 +24,10 @@ console.log(`ParqueDB is running on ${dataDir}`)
 console.log(`  API        ${server.url}/openapi.json`)
 console.log(`  views      ${server.url}/views`)
 console.log(`  errors     ${server.url}/views/WorkerErrors?limit=20`)
-console.log(`  per minute ${server.url}/views/ScriptMinutes?sort=-minute&limit=10`)
+console.log(`  endpoints  ${server.url}/views/EndpointMetrics?sort=-hour&limit=20`)
 console.log(`  AI usage   ${server.url}/views/DailyAIUsage`)
 console.log(`  evals      ${server.url}/views/EvalTrends`)
+console.log(`  OTLP       ${server.url}/v1/traces (OTEL_EXPORTER_OTLP_ENDPOINT=${server.url}, protocol http/json)`)
 console.log(tailPerSecond > 0 ? `Demo load: ${tailPerSecond} tail events/s, AI requests and eval runs. Ctrl-C to stop.` : 'No demo load (DEMO_EVENTS_PER_SECOND=0). Ctrl-C to stop.')
 
 const load = demoLoad({ tailPerSecond, seed: Date.now() % 2 ** 31 })

@@ -185,7 +185,7 @@ describe('parquedb CLI', { timeout: 60_000 }, () => {
       const created = await run(dir, ['add', 'tail'])
       expect(created.code).toBe(0)
       expect(created.stdout).toContain('created parquedb.config.ts: added tail() from parquedb/tail')
-      expect(created.stdout).toContain('"tail_consumers": [{ "service": "parquedb" }]')
+      expect(created.stdout).toContain('[[tail_consumers]]')
       const text = readFileSync(join(dir, 'parquedb.config.ts'), 'utf8')
       expect(text).toContain("import { tail } from 'parquedb/tail'")
       expect(text).toContain('plugins: [tail()],')
@@ -196,10 +196,16 @@ describe('parquedb CLI', { timeout: 60_000 }, () => {
 
       const aiSdk = await run(dir, ['add', 'ai-sdk'])
       expect(aiSdk.code).toBe(0)
-      expect(aiSdk.stdout).toContain('wrapLanguageModel({ model, middleware: parquedbMiddleware(')
+      expect(aiSdk.stdout).toContain('wrapLanguageModel({ model: yourModel, middleware: createParqueDBMiddleware({ db }) })')
       expect(readFileSync(join(dir, 'parquedb.config.ts'), 'utf8')).toBe(
         text.replace("from 'parquedb/tail'\n", "from 'parquedb/tail'\nimport { aiSdk } from 'parquedb/ai-sdk'\n").replace('plugins: [tail()]', 'plugins: [tail(), aiSdk()]'),
       )
+
+      // The config the command wrote loads: the integrations' views are there.
+      const views = await run(dir, ['views', '--json'])
+      expect(views.code).toBe(0)
+      const names = (JSON.parse(views.stdout) as { name: string }[]).map((view) => view.name)
+      expect(names).toEqual(expect.arrayContaining(['WorkerLogs', 'WorkerErrors', 'WorkerRequests', 'EndpointMetrics', 'DailyAIUsage', 'AIErrors', 'GeneratedObjects']))
 
       const unknown = await run(dir, ['add', 'kafka'])
       expect(unknown.code).toBe(2)

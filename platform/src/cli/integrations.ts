@@ -14,39 +14,54 @@ export const INTEGRATIONS: readonly Integration[] = Object.freeze([
     name: 'tail',
     specifier: 'parquedb/tail',
     factory: 'tail',
-    nextSteps: `Next: send the Workers you want to observe to ParqueDB as a tail consumer.
-In each producer Worker's wrangler.jsonc:
+    nextSteps: `Next: send your Workers' tail events here. Deploy a small tail Worker that forwards them
+to this server (TraceItems are mapped into TailEvents on the way in):
 
-  "tail_consumers": [{ "service": "parquedb" }]
+  // tail-forwarder/src/index.ts
+  export default {
+    async tail(events, env, ctx) {
+      ctx.waitUntil(fetch(env.PARQUEDB_URL + '/collections/TailEvents', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: 'Bearer ' + env.PARQUEDB_TOKEN },
+        body: JSON.stringify(events),
+      }))
+    },
+  }
 
-or in wrangler.toml:
+then, in each producer Worker's wrangler.toml:
 
-  tail_consumers = [{ service = "parquedb" }]
+  [[tail_consumers]]
+  service = "tail-forwarder"
+
+(A tail Worker can also write to R2 itself: export default { tail: createTailHandler(db) }.)
 `,
   },
   {
     name: 'ai-sdk',
     specifier: 'parquedb/ai-sdk',
     factory: 'aiSdk',
-    nextSteps: `Next: wrap the models your app calls, so every call is recorded:
+    nextSteps: `Next: wrap the models your app calls, so every call is recorded (in the app's own data
+directory: one process writes a directory at a time):
 
   import { wrapLanguageModel } from 'ai'
-  import { parquedbMiddleware } from 'parquedb/ai-sdk'
+  import { DB } from 'parquedb'
+  import { AIRequests, Generations, createParqueDBMiddleware } from 'parquedb/ai-sdk'
 
-  const model = wrapLanguageModel({ model, middleware: parquedbMiddleware({ url: process.env.PARQUEDB_URL, token: process.env.PARQUEDB_TOKEN }) })
+  const db = DB({ AIRequests, Generations }, { storage: { type: 'fs', path: './ai-data' } })
+  const model = wrapLanguageModel({ model: yourModel, middleware: createParqueDBMiddleware({ db }) })
 `,
   },
   {
     name: 'evalite',
     specifier: 'parquedb/evalite',
     factory: 'evalite',
-    nextSteps: `Next: store evalite's results in ParqueDB. In evalite.config.ts:
+    nextSteps: `Next: store evalite's runs in ParqueDB. In evalite.config.ts:
 
   import { defineConfig } from 'evalite/config'
   import { createEvaliteAdapter } from 'parquedb/evalite'
 
   export default defineConfig({
-    storage: () => createEvaliteAdapter({ url: process.env.PARQUEDB_URL, token: process.env.PARQUEDB_TOKEN }),
+    storage: () => createEvaliteAdapter({ storage: { type: 'fs', path: './eval-data' } }),
   })
 `,
   },
@@ -54,17 +69,19 @@ or in wrangler.toml:
     name: 'otel',
     specifier: 'parquedb/otel',
     factory: 'otel',
-    nextSteps: `Next: point OpenTelemetry's OTLP/HTTP exporter at the server (it accepts traces at /v1/traces):
+    nextSteps: `Next: point OpenTelemetry's OTLP/HTTP (JSON) exporter at the server; it accepts /v1/traces
+and /v1/logs:
 
-  OTEL_EXPORTER_OTLP_ENDPOINT=http://localhost:8787/plugins/otel
+  OTEL_EXPORTER_OTLP_ENDPOINT=http://localhost:8787
+  OTEL_EXPORTER_OTLP_PROTOCOL=http/json
   OTEL_EXPORTER_OTLP_HEADERS="Authorization=Bearer $PARQUEDB_TOKEN"
 
-or in code:
+or, in the same process as the database:
 
   import { NodeSDK } from '@opentelemetry/sdk-node'
-  import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http'
+  import { ParqueDBSpanExporter } from 'parquedb/otel'
 
-  new NodeSDK({ traceExporter: new OTLPTraceExporter({ url: 'http://localhost:8787/plugins/otel/v1/traces', headers: { Authorization: \`Bearer \${process.env.PARQUEDB_TOKEN}\` } }) }).start()
+  new NodeSDK({ traceExporter: new ParqueDBSpanExporter(db) }).start()
 `,
   },
 ])
