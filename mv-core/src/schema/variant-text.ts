@@ -59,16 +59,26 @@ export function materializeRow(schema: CollectionSchema, row: Row): Row {
  * reads only those columns needs, at the cost of those columns alone. Columns the row lacks are
  * left out.
  */
-export function materializeColumns(schema: CollectionSchema, row: Row, columns: readonly string[]): Row {
+export function materializeColumns(schema: CollectionSchema, row: Row, columns: readonly string[], parsed?: Map<VariantText, unknown>): Row {
   const variants = variantColumns(schema)
+  const parse = parsed === undefined ? parseValue : (value: unknown) => parseOnce(value, parsed)
   const copy: Row = {}
   for (const name of columns) {
     if (!Object.hasOwn(row, name)) continue
     const value = row[name]
     const variant = value === null || value === undefined ? undefined : variants.find((column) => column.name === name)
-    copy[name] = variant === undefined ? value : variant.array && Array.isArray(value) ? value.map(parseValue) : parseValue(value)
+    copy[name] = variant === undefined ? value : variant.array && Array.isArray(value) ? value.map(parse) : parse(value)
   }
   return copy
+}
+
+/** parseValue, each text parsed once per `parsed` map: consumers of one write share what it holds. */
+function parseOnce(value: unknown, parsed: Map<VariantText, unknown>): unknown {
+  if (!(value instanceof VariantText)) return value
+  if (parsed.has(value)) return parsed.get(value)
+  const result = value.parse()
+  parsed.set(value, result)
+  return result
 }
 
 function serializeValue(value: unknown): unknown {

@@ -3,7 +3,7 @@ import { ParqueDBError } from '../errors.ts'
 import { inProcessEncoder, type ParquetEncoder } from '../parquet/encoder.ts'
 import type { CollectionSchema, Entity, Row } from '../schema/types.ts'
 import { validateRows } from '../schema/validate.ts'
-import { materializeColumns, materializeRow, storedRow, variantColumns } from '../schema/variant-text.ts'
+import { materializeColumns, materializeRow, storedRow, variantColumns, type VariantText } from '../schema/variant-text.ts'
 import type { StorageDriver } from '../storage/types.ts'
 import type { WriteAheadLog } from '../wal/types.ts'
 import { applyUpdate, type Update } from './apply-update.ts'
@@ -55,7 +55,8 @@ const NO_COLUMNS: Row = Object.freeze({})
 /** A change listener and the form its rows take: every column, or the columns it asked for. */
 interface ChangeListener {
   readonly listener: (change: LiveChange) => void
-  readonly materialize: (row: Row) => Row
+  /** `parsed`: variants already parsed for another listener of the same write. */
+  readonly materialize: (row: Row, parsed: Map<VariantText, unknown>) => Row
 }
 
 /** Flush progress, for tables that follow this one in lockstep (views). */
@@ -348,7 +349,7 @@ export class Table {
           ? (row) => materializeRow(this.schema, row)
           : columns.length === 0
             ? () => NO_COLUMNS // "something changed" is all such a listener needs
-            : (row) => materializeColumns(this.schema, row, columns),
+            : (row, parsed) => materializeColumns(this.schema, row, columns, parsed),
     }
     this.listeners.add(entry)
     return () => this.listeners.delete(entry)
@@ -399,7 +400,12 @@ export class Table {
     if (this.listeners.size === 0) return
     const inserts = record.t === 'batch' ? [...record.inserts, ...record.updates] : record.t === 'delete' ? [] : record.rows
     const deletes = record.t === 'batch' ? [...record.before, ...record.deletes] : record.t === 'insert' ? [] : record.before
-    for (const { listener, materialize } of this.listeners) listener({ inserts: inserts.map(materialize), deletes: deletes.map(materialize) })
+    // Listeners reading the same variant columns (views over one source) share one parse of each
+    // value: they read what a write holds, never change it.
+    const parsed = new Map<VariantText, unknown>()
+    for (const { listener, materialize } of this.listeners) {
+      listener({ inserts: inserts.map((row) => materialize(row, parsed)), deletes: deletes.map((row) => materialize(row, parsed)) })
+    }
   }
 
   /** Runs writes that read before they write (updates, deletes, inserts with given ids) one at a time. */
