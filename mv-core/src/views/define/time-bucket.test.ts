@@ -93,6 +93,20 @@ describe('truncateToBucket in other zones', () => {
     expect(iso(truncateToBucket(at('2024-01-15T10:17:45Z'), 'hour', 'Asia/Kolkata'))).toBe('2024-01-15T09:30:00.000Z')
   })
 
+  it('starts each hour at its first instant where clocks move by half an hour (Lord Howe)', () => {
+    const zone = 'Australia/Lord_Howe'
+    // 2024-04-07 02:00 +11 became 01:30 +10:30 at 15:00Z: the hour begun at 14:00Z ends there,
+    // and the half hour of 01:30-02:00 that follows is a bucket of its own, starting at 15:00Z.
+    expect(iso(truncateToBucket(at('2024-04-06T14:59:59Z'), 'hour', zone))).toBe('2024-04-06T14:00:00.000Z')
+    expect(iso(bucketEnd(at('2024-04-06T14:00:00Z'), 'hour', zone))).toBe('2024-04-06T15:00:00.000Z')
+    expect(iso(truncateToBucket(at('2024-04-06T15:29:00Z'), 'hour', zone))).toBe('2024-04-06T15:00:00.000Z')
+    expect(iso(bucketEnd(at('2024-04-06T15:00:00Z'), 'hour', zone))).toBe('2024-04-06T15:30:00.000Z')
+    // 2024-10-06 02:00 +10:30 became 02:30 +11 at 15:30Z: the hour begun at 14:30Z ends there.
+    expect(iso(truncateToBucket(at('2024-10-05T15:20:00Z'), 'hour', zone))).toBe('2024-10-05T14:30:00.000Z')
+    expect(iso(truncateToBucket(at('2024-10-05T15:40:00Z'), 'hour', zone))).toBe('2024-10-05T15:30:00.000Z')
+    expect(iso(bucketEnd(at('2024-10-05T15:30:00Z'), 'hour', zone))).toBe('2024-10-05T16:00:00.000Z')
+  })
+
   it('skips a day a zone removed (Samoa went from Dec 29 to Dec 31, 2011)', () => {
     const dec29 = truncateToBucket(at('2011-12-29T12:00:00Z'), 'day', 'Pacific/Apia')
     expect(iso(dec29)).toBe('2011-12-29T10:00:00.000Z')

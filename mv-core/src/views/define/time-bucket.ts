@@ -118,15 +118,29 @@ function daysOfCalendarDay(text: string): number | undefined {
 }
 
 function truncateMillis(ms: number, unit: TruncateUnit, timeZone: string): number {
-  const local = ms + zoneOffset(ms, timeZone)
+  const offset = zoneOffset(ms, timeZone)
+  const local = ms + offset
   switch (unit) {
     case 'minute':
-      return ms - mod(local, MS_PER_MINUTE)
-    case 'hour':
-      return ms - mod(local, MS_PER_HOUR)
+    case 'hour': {
+      const start = ms - mod(local, unit === 'minute' ? MS_PER_MINUTE : MS_PER_HOUR)
+      // Clocks moved by less than a bucket (Lord Howe's half hour) since the local hour began:
+      // the bucket starts where this offset does, so each bucket starts at its first instant.
+      return zoneOffset(start, timeZone) === offset ? start : firstInstantWithOffset(start, ms, offset, timeZone)
+    }
     default:
       return truncateLocalDays(Math.floor(local / MS_PER_DAY), unit, timeZone)
   }
+}
+
+/** The first instant in (low, high] at `offset`, given it holds at `high` and not at `low`. */
+function firstInstantWithOffset(low: number, high: number, offset: number, timeZone: string): number {
+  while (high - low > 1) {
+    const middle = low + Math.floor((high - low) / 2)
+    if (zoneOffset(middle, timeZone) === offset) high = middle
+    else low = middle
+  }
+  return high
 }
 
 /** The start of the day, week or month holding a local day (days since 1970-01-01). */
