@@ -7,7 +7,9 @@ import { MockLanguageModelV3 } from 'ai/test'
 import { DB } from 'parquedb'
 import { AIRequests, createParqueDBMiddleware, Generations } from 'parquedb/ai-sdk'
 import { EvalRuns, EvalScores } from 'parquedb/evalite'
-import { TailEvents } from 'parquedb/tail'
+import { createStreamAdapter } from 'parquedb'
+import { TailEvents, WorkerErrors, WorkerLogs, WorkerRequests } from 'parquedb/tail'
+import { EventEmitter } from 'node:events'
 import { generateTailEvents } from '@parquedb/mv-core/testing'
 
 /**
@@ -68,6 +70,24 @@ describe('the seeds, as written', () => {
       expect(endpoints.reduce((sum, row) => sum + (row.requestCount as number), 0)).toBe(events.filter((event) => (event.event as { request?: unknown } | null)?.request !== undefined).length)
       await db.refreshView('DailySales')
       expect((await db.DailySales.find({})).map((row) => [row.status, row.orderCount])).toEqual([['completed', 1]])
+    } finally {
+      await db.close()
+    }
+  })
+
+  it('the local processing loop: a node adapter feeding the tail pack through createStreamProcessor', async () => {
+    const db = DB({ TailEvents, WorkerLogs, WorkerErrors, WorkerRequests }, { storage: { type: 'fs', path: join(dir, 'local') } })
+    try {
+      const myEventEmitter = new EventEmitter()
+      const nodeAdapter = createStreamAdapter({ type: 'node', emitter: myEventEmitter, event: 'data' })
+      const processor = db.createStreamProcessor({ views: [WorkerLogs, WorkerErrors, WorkerRequests], adapter: nodeAdapter, batchSize: 100, flushIntervalMs: 5000 })
+      await processor.start()
+      const events = generateTailEvents({ count: 250, seed: 9 })
+      for (const event of events) myEventEmitter.emit('data', event)
+      await processor.stop()
+      expect(await db.TailEvents.count()).toBe(events.length)
+      expect(await db.WorkerLogs.count()).toBe(events.reduce((sum, event) => sum + event.logs.length, 0))
+      expect(await db.WorkerErrors.count()).toBe(events.filter((event) => event.outcome !== 'ok' || event.exceptions.length > 0).length)
     } finally {
       await db.close()
     }
