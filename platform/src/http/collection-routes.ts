@@ -3,7 +3,7 @@ import { Hono } from 'hono'
 import type { DatabaseFacade } from '../db.ts'
 import type { BearerAuth } from './bearer-auth.ts'
 import { isView, withEntryHint } from './entry-hint.ts'
-import { findQueryFromBody, findQueryFromParams, type FindQuery } from './find-query.ts'
+import { findAnswer, findQueryFromBody, findQueryFromParams, type FindQuery } from './find-query.ts'
 import { httpError } from './http-error.ts'
 import { jsonOfBody, rowsOfBody } from './ingest-body.ts'
 import { jsonResponse } from './json-response.ts'
@@ -41,7 +41,7 @@ export function collectionRoutes(db: DatabaseFacade, auth: BearerAuth, maxBodyBy
   const find = async (name: string, query: FindQuery) => {
     try {
       const rows = await db.collection(name).find(query.filter, query.options)
-      return jsonResponse({ rows, meta: rows.meta })
+      return jsonResponse(findAnswer(rows, query))
     } catch (error) {
       throw await withEntryHint(db, name, error)
     }

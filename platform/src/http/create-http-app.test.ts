@@ -169,6 +169,20 @@ describe('queries', () => {
     expect(paid.body.meta).toEqual({ servedFrom: 'view', view: 'PaidOrders', asOf: expect.any(Object), lagVersions: 0, lagMs: 0, stale: false })
   })
 
+  it('answers at most 1000 rows when no limit is given, and says whether more match', async () => {
+    const { call, db } = setup()
+    await db.Order.bulkCreate(Array.from({ length: 1001 }, (_, index) => ({ total: index, status: 'new' })))
+    const page = await call('GET', '/collections/Order?sort=total')
+    expect(page.body.rows).toHaveLength(1000)
+    expect(page.body).toMatchObject({ limit: 1000, more: true })
+    const rest = await call('GET', '/collections/Order?sort=total&skip=1000')
+    expect(rest.body.rows.map((row: { total: number }) => row.total)).toEqual([1000])
+    expect(rest.body).toMatchObject({ limit: 1000, more: false })
+    const asked = await call('GET', '/collections/Order?limit=1500')
+    expect(asked.body.rows).toHaveLength(1001)
+    expect(asked.body).not.toHaveProperty('more')
+  })
+
   it('answers 400 BAD_FILTER naming the problem', async () => {
     const { call } = await seeded()
     const operator = await call('GET', `/collections/Order?filter=${encodeURIComponent('{"total":{"$gtx":1}}')}`)

@@ -4,7 +4,12 @@ import { ParqueDBError, type CollectionFindOptions, type Filter } from '@parqued
 export interface FindQuery {
   readonly filter: Filter
   readonly options: CollectionFindOptions
+  /** The request named no limit, so DEFAULT_LIMIT applies (the response then says whether more rows match). */
+  readonly defaultLimit: boolean
 }
+
+/** Rows a query without `limit` answers at most: a plain GET never streams a whole table. */
+export const DEFAULT_LIMIT = 1000
 
 /** `include` is a collection option (relations to nest); views have none. */
 export type FindTarget = 'collection' | 'view'
@@ -63,9 +68,9 @@ function build(target: FindTarget, parts: Readonly<Record<string, unknown>>): Fi
   if (filter !== undefined && (typeof filter !== 'object' || filter === null || Array.isArray(filter))) {
     throw bad('"filter" must be a JSON object such as {"status":"paid"}', 'filter')
   }
-  const options: Record<string, unknown> = { sort, limit, skip, project, asOf: asOfValue(asOf), include }
+  const options: Record<string, unknown> = { sort, limit: limit ?? DEFAULT_LIMIT, skip, project, asOf: asOfValue(asOf), include }
   for (const key of Object.keys(options)) if (options[key] === undefined) delete options[key]
-  return { filter: (filter ?? {}) as Filter, options: options as CollectionFindOptions }
+  return { filter: (filter ?? {}) as Filter, options: options as CollectionFindOptions, defaultLimit: limit === undefined }
 }
 
 /** A commit version (digits) or an instant (an ISO date); anything else is refused by name. */
@@ -112,4 +117,12 @@ function allowedKeys(target: FindTarget): string {
 
 function bad(message: string, option?: string): ParqueDBError {
   return new ParqueDBError('BAD_FILTER', message, option === undefined ? {} : { option })
+}
+
+/**
+ * The JSON body of a find's answer: the rows and their metadata; when the default limit applied,
+ * `limit` and `more` (the page is full: ask again with `skip` or a larger `limit`).
+ */
+export function findAnswer(rows: readonly unknown[] & { readonly meta?: unknown }, query: FindQuery): Record<string, unknown> {
+  return query.defaultLimit ? { rows, meta: rows.meta, limit: DEFAULT_LIMIT, more: rows.length === DEFAULT_LIMIT } : { rows, meta: rows.meta }
 }

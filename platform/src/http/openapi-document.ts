@@ -22,7 +22,7 @@ function operation(scope: Scope | null, summary: string, fields: Readonly<Record
 const findParameters = (target: 'collection' | 'view'): Json[] => [
   { name: 'filter', in: 'query', description: 'A MongoDB-style filter as JSON: {"status":"paid","total":{"$gte":100}}.', schema: { type: 'string' } },
   { name: 'sort', in: 'query', description: 'JSON ({"createdAt":-1}) or fields, comma separated, "-" for descending: -createdAt,name.', schema: { type: 'string' } },
-  { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 0 } },
+  { name: 'limit', in: 'query', description: 'Rows at most; without it 1000, and the answer adds limit and more.', schema: { type: 'integer', minimum: 0 } },
   { name: 'skip', in: 'query', schema: { type: 'integer', minimum: 0 } },
   { name: 'project', in: 'query', description: 'Fields to keep, comma separated, or JSON (["a","b"] or {"a":0}).', schema: { type: 'string' } },
   { name: 'asOf', in: 'query', description: 'Read as of a commit version (a number) or an instant (an ISO date).', schema: { type: 'string' } },

@@ -3,7 +3,7 @@ import { Hono } from 'hono'
 import type { DatabaseFacade } from '../db.ts'
 import type { BearerAuth } from './bearer-auth.ts'
 import { withEntryHint } from './entry-hint.ts'
-import { findQueryFromBody, findQueryFromParams, type FindQuery } from './find-query.ts'
+import { findAnswer, findQueryFromBody, findQueryFromParams, type FindQuery } from './find-query.ts'
 import { jsonOfBody } from './ingest-body.ts'
 import { jsonResponse } from './json-response.ts'
 import { limitBody } from './read-body.ts'
@@ -27,7 +27,7 @@ export function viewRoutes(db: DatabaseFacade, auth: BearerAuth, maxBodyBytes: n
   const find = (name: string, query: FindQuery) =>
     hinted(name, async () => {
       const rows = await db.view(name).find(query.filter, query.options)
-      return jsonResponse({ rows, meta: rows.meta })
+      return jsonResponse(findAnswer(rows, query))
     })
 
   app.get('/', auth.require('read'), async () => jsonResponse({ views: await db.listViews() }))
