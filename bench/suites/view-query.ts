@@ -13,7 +13,7 @@ export const VIEW = 'ScriptMinutes'
 export const SCRIPT = 'api-gateway'
 
 /** A dashboard's view: per script and minute, requests, errors, mean and p95 wall time. */
-export const dashboardView = {
+const dashboardView = {
   $from: 'TailEvents',
   $groupBy: ['scriptName', { minute: '$eventTimestamp' }],
   $compute: {
@@ -37,7 +37,11 @@ interface Dataset {
   readonly files: string[]
 }
 
-async function buildDataset(rows: number): Promise<Dataset | Unavailable> {
+/**
+ * A fresh work directory and an opener of the dashboard database in it (TailEvents and the
+ * per-minute view, fs storage, external scheduler), loaded through the engine's public entries.
+ */
+export async function dashboardDatabase(workName: string): Promise<{ readonly dir: string; readonly open: () => Promise<Database> } | Unavailable> {
   let mvCore: typeof import('@parquedb/mv-core')
   let fs: typeof import('@parquedb/mv-core/fs')
   try {
@@ -45,7 +49,7 @@ async function buildDataset(rows: number): Promise<Dataset | Unavailable> {
   } catch (error) {
     return { unavailable: `engine not available: ${error instanceof Error ? error.message : String(error)}` }
   }
-  const dir = makeWorkDir('view-query')
+  const dir = makeWorkDir(workName)
   const open = () =>
     mvCore.Database.open({
       storage: fs.fsStorage({ root: dir }),
@@ -53,6 +57,13 @@ async function buildDataset(rows: number): Promise<Dataset | Unavailable> {
       schema: { TailEvents: tailEventsDefinition, [VIEW]: dashboardView },
       scheduler: 'external',
     })
+  return { dir, open }
+}
+
+async function buildDataset(rows: number): Promise<Dataset | Unavailable> {
+  const engine = await dashboardDatabase('view-query')
+  if (isUnavailable(engine)) return engine
+  const { dir, open } = engine
   const db = await open()
   try {
     for (const batch of tailEventBatches({ total: rows, batchSize: INGEST_BATCH, seed: DATASET_SEED })) await db.collection('TailEvents').bulkCreate(batch)

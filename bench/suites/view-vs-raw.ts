@@ -1,12 +1,12 @@
 import { join } from 'node:path'
 import type { Database } from '@parquedb/mv-core'
-import { tailEventBatches, tailEventsDefinition, type TailEventRow } from '@parquedb/mv-core/testing'
+import { tailEventBatches, type TailEventRow } from '@parquedb/mv-core/testing'
 import { isUnavailable, scaled, type BenchmarkDefinition, type Contest, type Trial, type Unavailable } from '../harness.ts'
 import { loadDuckDB, openParquetReader, readParquet, sqlString, type DuckDBApi } from '../peers/duckdb.ts'
 import { DATASET_SEED } from '../tail-dataset.ts'
-import { makeWorkDir, removeWorkDir } from '../work-dir.ts'
+import { removeWorkDir } from '../work-dir.ts'
 import { INGEST_BATCH } from './view-common.ts'
-import { dashboardView, QUERY, SCRIPT, VIEW } from './view-query.ts'
+import { dashboardDatabase, QUERY, SCRIPT, VIEW } from './view-query.ts'
 
 const ROWS = 10_000_000
 const MINUTE_MS = 60_000
@@ -48,21 +48,9 @@ function progress(message: string): void {
 }
 
 async function buildDataset(rows: number): Promise<Dataset | Unavailable> {
-  let mvCore: typeof import('@parquedb/mv-core')
-  let fs: typeof import('@parquedb/mv-core/fs')
-  try {
-    ;[mvCore, fs] = await Promise.all([import('@parquedb/mv-core'), import('@parquedb/mv-core/fs')])
-  } catch (error) {
-    return { unavailable: `engine not available: ${error instanceof Error ? error.message : String(error)}` }
-  }
-  const dir = makeWorkDir('view-vs-raw')
-  const open = () =>
-    mvCore.Database.open({
-      storage: fs.fsStorage({ root: dir }),
-      wal: fs.fsWal({ root: join(dir, '_wal') }),
-      schema: { TailEvents: tailEventsDefinition, [VIEW]: dashboardView },
-      scheduler: 'external',
-    })
+  const engine = await dashboardDatabase('view-vs-raw')
+  if (isUnavailable(engine)) return engine
+  const { dir, open } = engine
   let db: Database | undefined
   try {
     const generated = new Map<number, { requests: number; errors: number }>()
