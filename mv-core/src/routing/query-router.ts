@@ -60,18 +60,17 @@ interface Verdict {
  */
 export class QueryRouter {
   readonly #tables: ReadonlyMap<string, Table>
+  readonly #schemas: ReadonlyMap<string, CollectionSchema>
   readonly #views: ViewSet
 
   constructor(tables: ReadonlyMap<string, Table>, views: ViewSet) {
     this.#tables = tables
+    this.#schemas = new Map([...tables].map(([name, table]) => [name, table.schema]))
     this.#views = views
   }
 
   async find(collection: string, filter: Filter = {}, options: CollectionFindOptions = {}): Promise<CollectionRows> {
-    const table = this.#table(collection)
-    const { include: includeOption, ...findOptions } = options ?? {}
-    validateFindOptions(findOptions, table.label)
-    const include = includeOption === undefined ? [] : includeTree(includeOption, table.label, table.schema, this.#schemas())
+    const { table, findOptions, include } = this.#checked(collection, options)
     const route = await this.#route(collection, filter, findOptions, include)
     if (route.servedFrom === 'view') {
       const answered = await this.#fromView(route, table.schema, filter, findOptions, include)
@@ -87,11 +86,17 @@ export class QueryRouter {
 
   /** Which of the collection's views would answer the query, and why (nothing is read). */
   async explain(collection: string, filter: Filter = {}, options: CollectionFindOptions = {}): Promise<QueryRoute> {
+    const { findOptions, include } = this.#checked(collection, options)
+    return this.#route(collection, filter, findOptions, include)
+  }
+
+  /** The collection's table, the table's find options checked, and `include` as a relation tree. */
+  #checked(collection: string, options: CollectionFindOptions | undefined): { table: Table; findOptions: FindOptions; include: IncludeNode[] } {
     const table = this.#table(collection)
     const { include: includeOption, ...findOptions } = options ?? {}
     validateFindOptions(findOptions, table.label)
-    const include = includeOption === undefined ? [] : includeTree(includeOption, table.label, table.schema, this.#schemas())
-    return this.#route(collection, filter, findOptions, include)
+    const include = includeOption === undefined ? [] : includeTree(includeOption, table.label, table.schema, this.#schemas)
+    return { table, findOptions, include }
   }
 
   async #route(collection: string, filter: Filter, options: FindOptions, include: readonly IncludeNode[]): Promise<QueryRoute> {
@@ -151,7 +156,7 @@ export class QueryRouter {
     const { project, skip, limit, ...rest } = options
     // Entities spread over several rows of a fanning view, so paging and projection wait until they are gathered.
     const viewRows = await this.#views.find(name, filter, fanOutPath(plan) === undefined && include.length === 0 ? options : rest)
-    const rows = rowsFromView(plan, schema, this.#schemas(), viewRows, include)
+    const rows = rowsFromView(plan, schema, this.#schemas, viewRows, include)
     if (rows === undefined) return undefined
     const paged = fanOutPath(plan) === undefined && include.length === 0 ? rows : queryRows(rows, {}, { skip, limit, project }, { label: `view "${name}"`, schema })
     return withMeta(paged as Entity[], { ...route, ...viewRows.meta })
@@ -161,10 +166,6 @@ export class QueryRouter {
     const table = this.#tables.get(name)
     if (table === undefined) throw new TypeError(`QueryRouter: unknown collection "${name}"`)
     return table
-  }
-
-  #schemas(): ReadonlyMap<string, CollectionSchema> {
-    return new Map([...this.#tables].map(([name, table]) => [name, table.schema]))
   }
 }
 

@@ -72,14 +72,28 @@ function splitId(id: string): { source: string; entity: string | null } | undefi
  * is null, or when every column is null although the target requires a field (not found).
  */
 function entityAt(plan: ViewPlan, schemas: ReadonlyMap<string, CollectionSchema>, path: string, row: Row, id: string | null): Row | null {
-  const expansion = plan.expand.find((entry) => entry.path === path) as ExpandPlan
   if (id === null) return null
-  const target = schemas.get(expansion.steps[expansion.steps.length - 1]?.target as string)
-  const requires = target?.columns.some((column) => column.required && expansion.columns.some((entry) => entry.field === column.name)) ?? false
+  const { expansion, requires } = expansionAt(plan, schemas, path)
   if (requires && expansion.columns.every((column) => row[column.name] === null || row[column.name] === undefined)) return null
   const entity: Row = { $id: id }
   for (const column of expansion.columns) entity[column.field] = row[column.name] ?? null
   return entity
+}
+
+const expansions = new WeakMap<ViewPlan, Map<string, { expansion: ExpandPlan; requires: boolean }>>()
+
+/** A path's expansion and whether its target requires one of the fields it holds, worked out once per plan. */
+function expansionAt(plan: ViewPlan, schemas: ReadonlyMap<string, CollectionSchema>, path: string): { expansion: ExpandPlan; requires: boolean } {
+  let byPath = expansions.get(plan)
+  if (byPath === undefined) expansions.set(plan, (byPath = new Map()))
+  let found = byPath.get(path)
+  if (found === undefined) {
+    const expansion = plan.expand.find((entry) => entry.path === path) as ExpandPlan
+    const target = schemas.get(expansion.steps[expansion.steps.length - 1]?.target as string)
+    const requires = target?.columns.some((column) => column.required && expansion.columns.some((entry) => entry.field === column.name)) ?? false
+    byPath.set(path, (found = { expansion, requires }))
+  }
+  return found
 }
 
 /** A to-one include reached through a forward relation id, and its own includes, from one view row. */

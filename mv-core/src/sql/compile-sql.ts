@@ -1,4 +1,5 @@
 import { compileExpression } from '../views/expressions/compile-expression.ts'
+import { expressionFields } from '../views/expressions/expression-fields.ts'
 import type { CompiledExpression, Expression } from '../views/expressions/types.ts'
 import type { ScalarField } from '../schema/types.ts'
 import type { SortSpec } from '../query/types.ts'
@@ -93,8 +94,8 @@ export function compileSql(select: SelectNode, source: SqlSource, params: readon
     const outputs = items.map((item, index) => term(names[index] as string, translate(item.expr, scope)))
     const order = orderTerms(select.orderby, items, names, (node) => translate(node, sourceScope('ORDER BY')))
     const read = new Set<string>()
-    for (const expression of [...outputs, ...order].map((entry) => entry.expression)) for (const field of fieldsOf(expression)) read.add(field)
-    for (const field of where.residual ? fieldsOf(where.residual.expression) : []) read.add(field)
+    for (const expression of [...outputs, ...order].map((entry) => entry.expression)) for (const field of expressionFields(expression)) read.add(field)
+    for (const field of where.residual ? expressionFields(where.residual.expression) : []) read.add(field)
     const nonNull = (column: string | undefined) => column !== undefined && findColumn(source, column, 'ORDER BY').required
     const pushable = where.residual === undefined && order.every((entry) => nonNull(entry.column))
     const columns = source.columns.map((column) => column.name).filter((name) => read.has(name))
@@ -194,22 +195,6 @@ function term(name: string, translated: Translated): Term {
 function compiled<T extends Term>(entry: T): Omit<T, 'expression'> & CompiledTerm {
   const { expression, ...rest } = entry
   return { ...rest, evaluate: compileExpression(expression, { label: `sql: ${entry.name}` }) }
-}
-
-function fieldsOf(expression: Expression): string[] {
-  // '$$id' reads the system field '$id'; expressionFields names it so too.
-  const fields: string[] = []
-  const visit = (value: unknown): void => {
-    if (typeof value === 'string') {
-      if (value.startsWith('$$')) fields.push(value.slice(1).split('.')[0] as string)
-      else if (value.startsWith('$')) fields.push(value.slice(1).split('.')[0] as string)
-    } else if (Array.isArray(value)) value.forEach(visit)
-    else if (typeof value === 'object' && value !== null && !(value instanceof Date)) {
-      for (const [key, inner] of Object.entries(value)) if (key !== '$literal') visit(inner)
-    }
-  }
-  visit(expression)
-  return fields
 }
 
 function columnRead(column: ScalarField): Translated {

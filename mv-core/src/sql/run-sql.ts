@@ -142,7 +142,7 @@ function groupedPlan(plan: SqlPlan, catalog: ViewCatalog): ViewPlan {
   if (residual === undefined) return parsed
   const evaluate = compileExpression(residual.expression, { label: 'sql: WHERE' })
   const filter: CompiledFilter = {
-    columns: [...new Set(expressionFields(residual.expression).map((field) => field.split('.')[0] as string))],
+    columns: expressionFields(residual.expression),
     test: (row) => isTrue(evaluate(row)),
     mayMatch: () => true,
   }
